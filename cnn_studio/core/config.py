@@ -1,0 +1,292 @@
+"""The one configuration that drives a run, from the GUI, the CLI, a test or torchrun.
+
+Frozen dataclasses with a JSON round-trip (``TrainConfig.to_json`` / ``TrainConfig.from_json``).
+Every hyperparameter lives here with a comment saying why its default is what it is. Family
+defaults (``recommended_config``) put the course's recipes in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from cnn_studio.core.errors import ConfigError
+
+CONFIG_VERSION = 1
+
+OPTIMIZERS = ("sgd", "adam", "adamw")
+SCHEDULES = ("constant", "step", "cosine", "onecycle")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+VALIDATION_SOURCES = ("auto", "val", "test", "none")
+FREEZE_PRESETS = ("full", "feature-extraction", "last-stage", "from-layer", "custom")
+BN_POLICIES = ("freeze", "train")
+NORMALIZATIONS = ("auto", "dataset", "model")
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Where the images are and how they become batches."""
+
+    root: str = ""
+    # Working size of the decoded tensors (square). None: the dataset's most common size.
+    image_size: int | None = None
+    # Size the model sees; None: same as image_size, or the model's own minimum for backbones.
+    # Resizing happens batched on the device, so the cache stays small.
+    input_size: int | None = None
+    # Single-folder layout only: stratified, seeded split of ROOT/<class>/* into train/val/test.
+    val_fraction: float = 0.1
+    test_fraction: float = 0.2
+    split_seed: int = 0
+    # Held-out set evaluated each epoch: "auto" = val if the dataset has one, else test.
+    validation: str = "auto"
+    # "auto": the pretrained model's statistics when starting from pretrained weights, else the
+    # dataset's (computed at scan time).
+    normalization: str = "auto"
+    # Augmentation of the ResNet paper: pad 4 and random crop, horizontal flip; cutout is optional.
+    augment_translate: int = 4
+    augment_flip: bool = True
+    cutout: int = 0
+    # Decoded sets larger than this fall back to a streaming DataLoader with worker processes.
+    memory_budget_mb: int = 4096
+    num_workers: int = 2
+    cache_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Which network, with which starting weights."""
+
+    name: str = "resnet20"
+    # "none", "imagenet", or a path to a weights file or to a CNN Studio checkpoint.
+    pretrained: str = "none"
+    # Builder options, e.g. {"batch_norm": false} for simple_cnn or {"shortcut": "B"}.
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FreezeConfig:
+    """Which parts train: a preset, or explicit dotted module paths."""
+
+    preset: str = "full"
+    # For preset "from-layer": this module and everything after it (in forward order) train.
+    trainable_from: str | None = None
+    # For preset "custom": the modules to freeze (dotted paths; a parent freezes its children).
+    frozen: tuple[str, ...] = ()
+    # "freeze": BatchNorm inside frozen parts runs in eval mode (its statistics stay put).
+    bn_policy: str = "freeze"
+    # Pretrained layers learn at a tenth of the head's rate by default (course advice).
+    backbone_lr_mult: float = 0.1
+    # Extra per-module multipliers {dotted path: factor}, applied after backbone_lr_mult.
+    lr_multipliers: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OptimConfig:
+    """The optimiser and the learning-rate schedule."""
+
+    optimizer: str = "sgd"
+    lr: float = 0.1
+    momentum: float = 0.9
+    nesterov: bool = False
+    weight_decay: float = 1e-4
+    schedule: str = "cosine"
+    # "step": multiply the rate by gamma at each milestone (fractions of the run, as in the
+    # ResNet paper's 32k/48k of 64k iterations).
+    milestones: tuple[float, ...] = (0.5, 0.75)
+    gamma: float = 0.1
+    # Linear warm-up over this many epochs (ResNet-110 needs it at lr 0.1).
+    warmup_epochs: float = 0.0
+    label_smoothing: float = 0.0
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a run needs; saved as ``config.json`` in the run folder."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    freeze: FreezeConfig = field(default_factory=FreezeConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    epochs: int = 10
+    batch_size: int = 128
+    seed: int = 0
+    device: str = "auto"
+    # "auto": bf16 autocast on CUDA where supported (else fp16 with a grad scaler), fp32 on CPU.
+    precision: str = "auto"
+    channels_last: bool = False
+    compile: bool = False
+    # Distributed runs (torchrun): convert BatchNorm to SyncBatchNorm.
+    sync_bn: bool = False
+    # Run folder; None: a new folder under the runs directory.
+    out_dir: str | None = None
+    version: int = CONFIG_VERSION
+
+    # --- serialisation -------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-able data."""
+        return _to_plain(self)
+
+    def to_json(self, indent: int = 2) -> str:
+        """Return the config as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+
+    def save(self, path: str | Path) -> None:
+        """Write the config as JSON."""
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "TrainConfig":
+        """Build a config from plain data, rejecting unknown keys with a clear message."""
+        if not isinstance(data, Mapping):
+            raise ConfigError("The config must be a JSON object; check the file's contents.")
+        cfg = _from_plain(cls, data, "config")
+        cfg.validate()
+        return cfg
+
+    @classmethod
+    def from_json(cls, text: str) -> "TrainConfig":
+        """Parse JSON text into a config."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"The config is not valid JSON ({exc.msg} at line {exc.lineno}); fix or recreate it.") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "TrainConfig":
+        """Read a config JSON file."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"Cannot read the config file {path} ({exc.strerror}); check the path.") from None
+        return cls.from_json(text)
+
+    def replace(self, **changes: Any) -> "TrainConfig":
+        """Return a copy with top-level fields changed (``cfg.replace(epochs=3)``)."""
+        return replace(self, **changes)
+
+    # --- validation ----------------------------------------------------------------------
+    def validate(self) -> None:
+        """Raise ConfigError with one clear sentence for the first bad value."""
+        _check(self.epochs >= 1, "Epochs must be at least 1.")
+        _check(self.batch_size >= 1, "Batch size must be at least 1.")
+        _check(self.device in DEVICES, f"Device must be one of {', '.join(DEVICES)}.")
+        _check(self.precision in PRECISIONS, f"Precision must be one of {', '.join(PRECISIONS)}.")
+        o = self.optim
+        _check(o.optimizer in OPTIMIZERS, f"Optimizer must be one of {', '.join(OPTIMIZERS)}.")
+        _check(o.schedule in SCHEDULES, f"Schedule must be one of {', '.join(SCHEDULES)}.")
+        _check(o.lr > 0 and o.lr < 100, "Learning rate must be a positive number below 100.")
+        _check(0 <= o.momentum < 1, "Momentum must be in [0, 1).")
+        _check(o.weight_decay >= 0, "Weight decay must not be negative.")
+        _check(0 <= o.label_smoothing < 1, "Label smoothing must be in [0, 1).")
+        _check(o.warmup_epochs >= 0, "Warm-up epochs must not be negative.")
+        _check(all(0 < m < 1 for m in o.milestones), "Step milestones must be fractions of the run between 0 and 1.")
+        d = self.data
+        _check(d.validation in VALIDATION_SOURCES, f"Validation must be one of {', '.join(VALIDATION_SOURCES)}.")
+        _check(d.normalization in NORMALIZATIONS, f"Normalization must be one of {', '.join(NORMALIZATIONS)}.")
+        _check(0 <= d.val_fraction < 1 and 0 <= d.test_fraction < 1 and d.val_fraction + d.test_fraction < 1,
+               "Validation and test fractions must be in [0, 1) and leave some images for training.")
+        _check(d.image_size is None or 8 <= d.image_size <= 1024, "Image size must be between 8 and 1024 pixels.")
+        _check(d.input_size is None or 8 <= d.input_size <= 1024, "Input size must be between 8 and 1024 pixels.")
+        _check(d.augment_translate >= 0 and d.cutout >= 0, "Augmentation sizes must not be negative.")
+        _check(d.memory_budget_mb > 0, "The memory budget must be positive.")
+        f = self.freeze
+        _check(f.preset in FREEZE_PRESETS, f"Freeze preset must be one of {', '.join(FREEZE_PRESETS)}.")
+        _check(f.bn_policy in BN_POLICIES, f"BatchNorm policy must be one of {', '.join(BN_POLICIES)}.")
+        _check(f.preset != "from-layer" or bool(f.trainable_from), "The from-layer preset needs a layer to train from.")
+        _check(f.backbone_lr_mult >= 0, "The backbone learning-rate multiplier must not be negative.")
+        _check(bool(self.model.name), "Choose a model.")
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ConfigError(message)
+
+
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_plain(v) for v in value]
+    return value
+
+
+_NESTED = {"data": DataConfig, "model": ModelConfig, "freeze": FreezeConfig, "optim": OptimConfig}
+
+
+def _from_plain(cls: type, data: Mapping[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"Unknown setting '{where}.{unknown[0]}' in the config; remove it or check its spelling.")
+    kwargs: dict[str, Any] = {}
+    defaults = cls()
+    for name, value in data.items():
+        if cls is TrainConfig and name in _NESTED:
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"Setting '{name}' must be an object in the config.")
+            kwargs[name] = _from_plain(_NESTED[name], value, name)
+            continue
+        default = getattr(defaults, name)
+        if isinstance(default, tuple) and isinstance(value, list):
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"Setting '{where}.{name}' must be true or false.")
+        elif isinstance(default, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"Setting '{where}.{name}' must be a number.")
+            if isinstance(default, float):
+                value = float(value)
+            elif value != int(value):
+                raise ConfigError(f"Setting '{where}.{name}' must be a whole number.")
+            else:
+                value = int(value)
+        kwargs[name] = value
+    return cls(**kwargs)
+
+
+# --- family defaults ---------------------------------------------------------------------------
+# Why these numbers: the CIFAR ResNet recipe is He et al. 2015 sec. 4.2 (SGD 0.1, momentum 0.9,
+# wd 1e-4, batch 128, lr /10 at 50% and 75%); VGG with BatchNorm trains well at 0.05 with wd 5e-4;
+# the simple CNN is the course's Adam 1e-3; transfer learning uses a small rate (1e-3) because the
+# pretrained weights are already good, with AdamW and a cosine decay.
+FAMILY_DEFAULTS: dict[str, dict[str, Any]] = {
+    "basics": {"optim": {"optimizer": "adam", "lr": 1e-3, "weight_decay": 0.0, "schedule": "cosine"},
+               "batch_size": 64, "epochs": 10},
+    "vgg": {"optim": {"optimizer": "sgd", "lr": 0.05, "momentum": 0.9, "weight_decay": 5e-4,
+                      "schedule": "cosine"}, "batch_size": 128, "epochs": 30},
+    "resnet_cifar": {"optim": {"optimizer": "sgd", "lr": 0.1, "momentum": 0.9, "weight_decay": 1e-4,
+                               "schedule": "step", "milestones": (0.5, 0.75)}, "batch_size": 128, "epochs": 30},
+    "plain_cifar": {"optim": {"optimizer": "sgd", "lr": 0.1, "momentum": 0.9, "weight_decay": 1e-4,
+                              "schedule": "step", "milestones": (0.5, 0.75)}, "batch_size": 128, "epochs": 30},
+    "transfer": {"optim": {"optimizer": "adamw", "lr": 1e-3, "weight_decay": 1e-2, "schedule": "cosine",
+                           "warmup_epochs": 0.5}, "batch_size": 64, "epochs": 5},
+}
+
+
+def family_defaults(family: str) -> dict[str, Any]:
+    """Return the default overrides (plain data) for a model family."""
+    return json.loads(json.dumps(FAMILY_DEFAULTS.get(family, {})))
+
+
+def recommended_config(model_name: str, data_root: str = "", **top_level: Any) -> TrainConfig:
+    """Return a config with the model family's recipe, e.g. the paper's for the CIFAR ResNets."""
+    from cnn_studio.core.models.registry import get_model_info  # lazy: torch import
+
+    info = get_model_info(model_name)
+    defaults = family_defaults(info.family)
+    optim = OptimConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in defaults.pop("optim", {}).items()})
+    pretrained = "imagenet" if info.family == "transfer" and info.has_pretrained else "none"
+    freeze = FreezeConfig(preset="last-stage") if pretrained != "none" else FreezeConfig()
+    cfg = TrainConfig(
+        data=DataConfig(root=data_root), model=ModelConfig(name=model_name, pretrained=pretrained),
+        freeze=freeze, optim=optim, **defaults,
+    )
+    return replace(cfg, **top_level) if top_level else cfg

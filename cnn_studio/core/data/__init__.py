@@ -1,0 +1,1 @@
+"""Datasets: scanning image folders, decoding into cached tensors, batches."""

@@ -1,0 +1,1 @@
+"""The model zoo, pretrained weights, the layer tree and freezing."""

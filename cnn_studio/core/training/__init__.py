@@ -1,0 +1,1 @@
+"""The training engine: events, callbacks, control, optimisers, metrics."""

@@ -1,0 +1,1 @@
+"""Looking inside a network: filters, activations, Grad-CAM."""
