@@ -1,0 +1,201 @@
+"""Grad-CAM: where in the image the evidence for a class is (Selvaraju et al., 2017).
+
+For a chosen layer with spatial output A (C x h x w) and a class score y_c, each channel gets the
+weight alpha_k = mean over (h, w) of dy_c / dA_k, and the map is ReLU(sum_k alpha_k A_k),
+upsampled bilinearly to the image and scaled to [0, 1].
+
+The hook on the chosen layer swaps its output for a detached leaf that requires grad (and hands a
+clone downstream, so an in-place ReLU cannot touch it): the backward pass stops at that layer,
+which is cheaper than a full backward pass and works when the backbone is frozen.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from cnn_studio.core.viz.activations import first_tensor
+
+__all__ = ["GradCam", "find_gradcam_layer", "gradcam", "colorize", "overlay_heatmap"]
+
+_LAYER_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class GradCam:
+    """A Grad-CAM result for one image.
+
+    Attributes:
+        heatmap: float32 (H, W) in [0, 1] at the input image's size.
+        coarse: float32 (h, w) the map at the layer's resolution, before upsampling (not scaled).
+        layer: the module path used.
+        class_index: the class explained.
+        class_score: that class's logit.
+        probabilities: softmax over the model output, float32 (num_classes,).
+    """
+
+    heatmap: np.ndarray
+    coarse: np.ndarray
+    layer: str
+    class_index: int
+    class_score: float
+    probabilities: np.ndarray
+
+    @property
+    def predicted_index(self) -> int:
+        """The class with the highest probability."""
+        return int(np.argmax(self.probabilities))
+
+
+def find_gradcam_layer(model, x) -> str:
+    """Return the last module (in completion order) whose output is still spatial (h * w > 1).
+
+    Containers finish after their children, so in a ResNet this is ``layer4`` (the last block
+    output), in a plain CNN the feature extractor's last layer. Cached per model and input shape.
+
+    Raises:
+        ValueError: no module has a spatial output (not a convolutional network).
+    """
+    import torch
+
+    key = (tuple(int(s) for s in x.shape[1:]),)
+    cached = _LAYER_CACHE.get(model)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    last: list[str] = []
+    handles = []
+
+    def make_hook(path: str):
+        def hook(_module, _inputs, output):
+            tensor = first_tensor(output)
+            if tensor is not None and tensor.dim() == 4 and tensor.shape[2] * tensor.shape[3] > 1:
+                last.append(path)
+        return hook
+
+    was_training = model.training
+    try:
+        for path, module in model.named_modules():
+            if path:
+                handles.append(module.register_forward_hook(make_hook(path)))
+        model.eval()
+        with torch.inference_mode():
+            model(x[:1])
+    finally:
+        for handle in handles:
+            handle.remove()
+        model.train(was_training)
+    if not last:
+        raise ValueError("the model has no layer with a spatial output, so Grad-CAM cannot be drawn")
+    _LAYER_CACHE[model] = (key, last[-1])
+    return last[-1]
+
+
+def gradcam(model, x, *, class_index: int | None = None, layer: str | None = None) -> GradCam:
+    """Compute Grad-CAM for the first image of ``x``.
+
+    Args:
+        model: a CNN classifier returning logits (N, num_classes).
+        x: normalised input batch on the model's device; only ``x[:1]`` is used.
+        class_index: the class to explain; default: the predicted class.
+        layer: module path with a spatial output; default: :func:`find_gradcam_layer`.
+
+    Raises:
+        KeyError: ``layer`` does not name a module, or the forward pass does not use it.
+        ValueError: the layer's output is not (N, C, h, w), or ``class_index`` is out of range.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    x = x[:1]
+    path = layer if layer is not None else find_gradcam_layer(model, x)
+    try:
+        module = model.get_submodule(path)
+    except AttributeError as exc:
+        raise KeyError(f"the model has no layer {path!r}") from exc
+    store: dict[str, torch.Tensor] = {}
+
+    def hook(_module, _inputs, output):
+        if not isinstance(output, torch.Tensor):
+            return None
+        leaf = output.detach().requires_grad_(True)
+        store["activation"] = leaf
+        return leaf.clone()
+
+    was_training = model.training
+    handle = module.register_forward_hook(hook)
+    try:
+        model.eval()
+        with torch.enable_grad():
+            logits = first_tensor(model(x))
+            activation = store.get("activation")
+            if activation is None:
+                raise KeyError(f"layer {path!r} was not used by the forward pass")
+            if activation.dim() != 4:
+                raise ValueError(f"layer {path!r} has no spatial output (shape {tuple(activation.shape)})")
+            num_classes = logits.shape[1]
+            index = int(logits[0].argmax()) if class_index is None else int(class_index)
+            if not 0 <= index < num_classes:
+                raise ValueError(f"class {index} is out of range (the model has {num_classes} classes)")
+            score = logits[0, index]
+            (grads,) = torch.autograd.grad(score, activation)
+    finally:
+        handle.remove()
+        model.train(was_training)
+    with torch.no_grad():
+        weights = grads.mean(dim=(2, 3), keepdim=True)
+        cam = torch.relu((weights * activation).sum(dim=1, keepdim=True))
+        up = F.interpolate(cam, size=tuple(x.shape[2:]), mode="bilinear", align_corners=False)[0, 0]
+        peak = float(up.max())
+        heat = (up / peak) if peak > 0 else torch.zeros_like(up)
+        probs = torch.softmax(logits.detach()[0].float(), dim=0)
+    return GradCam(
+        heatmap=heat.to("cpu", torch.float32).numpy(),
+        coarse=cam[0, 0].to("cpu", torch.float32).numpy(),
+        layer=path,
+        class_index=index,
+        class_score=float(score.detach()),
+        probabilities=probs.cpu().numpy(),
+    )
+
+
+# A compact "turbo"-like ramp: dark blue -> cyan -> green -> yellow -> red.
+_RAMP = np.array(
+    [[48, 18, 59], [70, 107, 227], [41, 187, 236], [42, 240, 153],
+     [165, 252, 60], [240, 204, 58], [251, 128, 34], [215, 53, 6], [122, 4, 3]],
+    dtype=np.float32,
+)
+
+
+def colorize(heatmap: np.ndarray) -> np.ndarray:
+    """Map values in [0, 1] to RGB uint8 (H, W, 3) with a blue-to-red ramp."""
+    h = np.clip(np.asarray(heatmap, dtype=np.float32), 0.0, 1.0) * (len(_RAMP) - 1)
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, len(_RAMP) - 1)
+    t = (h - lo)[..., None]
+    return (_RAMP[lo] * (1 - t) + _RAMP[hi] * t).round().astype(np.uint8)
+
+
+def overlay_heatmap(image: np.ndarray, heatmap: np.ndarray, opacity: float = 0.5) -> np.ndarray:
+    """Blend a coloured heatmap over an RGB image.
+
+    Args:
+        image: (H, W, 3) uint8 (or float in [0, 1]).
+        heatmap: (h, w) in [0, 1]; resized to the image (nearest) when the sizes differ.
+        opacity: 0 shows only the image, 1 only the heatmap.
+
+    Returns:
+        (H, W, 3) uint8.
+    """
+    img = np.asarray(image)
+    if img.dtype != np.uint8:
+        img = (np.clip(img, 0, 1) * 255).round().astype(np.uint8)
+    heat = np.asarray(heatmap, dtype=np.float32)
+    if heat.shape != img.shape[:2]:
+        ys = (np.arange(img.shape[0]) * heat.shape[0] // img.shape[0]).clip(0, heat.shape[0] - 1)
+        xs = (np.arange(img.shape[1]) * heat.shape[1] // img.shape[1]).clip(0, heat.shape[1] - 1)
+        heat = heat[ys][:, xs]
+    alpha = float(np.clip(opacity, 0.0, 1.0))
+    blended = img.astype(np.float32) * (1 - alpha) + colorize(heat).astype(np.float32) * alpha
+    return blended.round().clip(0, 255).astype(np.uint8)
