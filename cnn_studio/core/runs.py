@@ -1,0 +1,186 @@
+"""Run folders: one folder per training run, readable by the GUI, the CLI and scripts.
+
+Layout of a run folder::
+
+    config.json         the TrainConfig that produced the run
+    metrics.jsonl       one JSON object per line: {"kind": "epoch", ...} and {"kind": "step", ...}
+    last.pt             checkpoint at the end of every epoch (and when stopped)
+    best.pt             checkpoint with the best held-out accuracy
+    summary.json        written at the end: status, accuracies, paths, timings
+    test_results.json   confusion matrix, per-class accuracy, misclassified test images
+
+JSON files are written atomically (temporary file + rename), so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "config.json"
+METRICS_FILE = "metrics.jsonl"
+SUMMARY_FILE = "summary.json"
+TEST_RESULTS_FILE = "test_results.json"
+LAST_CHECKPOINT = "last.pt"
+BEST_CHECKPOINT = "best.pt"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the runs list shows for one run folder."""
+
+    path: str
+    name: str
+    model_name: str
+    status: str  # completed | stopped | failed | running (no summary yet) | unknown
+    epochs_completed: int
+    best_accuracy: float | None
+    test_accuracy: float | None
+    created: float  # folder modification time, seconds since the epoch
+    has_best: bool
+    has_last: bool
+
+
+def new_run_dir(base: str | os.PathLike[str], model_name: str) -> Path:
+    """Create and return a new, unique run folder ``base/<YYYYmmdd-HHMMSS>-<model>[-N]``."""
+    root = Path(base)
+    root.mkdir(parents=True, exist_ok=True)
+    safe_model = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name) or "model"
+    stem = f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{safe_model}"
+    for n in range(1000):
+        candidate = root / (stem if n == 0 else f"{stem}-{n + 1}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise OSError(f"Could not create a new run folder in {root}.")
+
+
+def write_json_atomic(path: str | os.PathLike[str], data: Any) -> Path:
+    """Write ``data`` as pretty JSON through a temporary file and an atomic rename."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False, allow_nan=True)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return target
+
+
+def append_metrics(run_dir: str | os.PathLike[str], record: dict[str, Any]) -> None:
+    """Append one JSON line to the run's ``metrics.jsonl`` (flushed, so other readers see it)."""
+    with open(Path(run_dir) / METRICS_FILE, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        handle.flush()
+
+
+def read_metrics(run_dir: str | os.PathLike[str], kind: str | None = None) -> list[dict[str, Any]]:
+    """Return the records of ``metrics.jsonl`` (only ``kind`` ones if given); a torn last line is skipped."""
+    path = Path(run_dir) / METRICS_FILE
+    if not path.is_file():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if kind is None or record.get("kind") == kind:
+            records.append(record)
+    return records
+
+
+def truncate_metrics_after(run_dir: str | os.PathLike[str], epoch: int) -> None:
+    """Drop metric lines of epochs after ``epoch`` (a resumed run redoes them)."""
+    path = Path(run_dir) / METRICS_FILE
+    if not path.is_file():
+        return
+    keep = [r for r in read_metrics(run_dir) if int(r.get("epoch", 0)) <= epoch]
+    write_lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in keep)
+    fd, tmp = tempfile.mkstemp(prefix=".metrics.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(write_lines)
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def read_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """Return ``summary.json`` of a run, or None while it runs (or if it crashed hard)."""
+    return _read_json(Path(run_dir) / SUMMARY_FILE)
+
+
+def read_test_results(run_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """Return ``test_results.json`` of a run, or None when the run had no test evaluation."""
+    return _read_json(Path(run_dir) / TEST_RESULTS_FILE)
+
+
+def read_run_config(run_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """Return the plain ``config.json`` data of a run, or None."""
+    return _read_json(Path(run_dir) / CONFIG_FILE)
+
+
+def is_run_dir(path: str | os.PathLike[str]) -> bool:
+    """Return True if ``path`` looks like a run folder (has a config.json)."""
+    return (Path(path) / CONFIG_FILE).is_file()
+
+
+def run_info(run_dir: str | os.PathLike[str]) -> RunInfo:
+    """Return the :class:`RunInfo` of one run folder."""
+    folder = Path(run_dir)
+    config = read_run_config(folder) or {}
+    summary = read_summary(folder)
+    epochs = read_metrics(folder, kind="epoch")
+    model_name = str((config.get("model") or {}).get("name", "")) if isinstance(config.get("model"), dict) else ""
+    heldout = [e.get("heldout_accuracy") for e in epochs if e.get("heldout_accuracy") is not None]
+    if summary:
+        status = str(summary.get("status", "unknown"))
+        best = summary.get("best_val_accuracy")
+        test = summary.get("test_accuracy")
+        done = int(summary.get("epochs", len(epochs)))
+    else:
+        status = "running" if epochs or (folder / LAST_CHECKPOINT).exists() else "unknown"
+        best = max(heldout) if heldout else None
+        test = None
+        done = max((int(e.get("epoch", 0)) for e in epochs), default=0)
+    return RunInfo(
+        path=str(folder), name=folder.name, model_name=model_name, status=status, epochs_completed=done,
+        best_accuracy=best, test_accuracy=test, created=folder.stat().st_mtime,
+        has_best=(folder / BEST_CHECKPOINT).is_file(), has_last=(folder / LAST_CHECKPOINT).is_file(),
+    )
+
+
+def list_runs(base: str | os.PathLike[str]) -> list[RunInfo]:
+    """Return the run folders directly under ``base``, newest first."""
+    root = Path(base)
+    if not root.is_dir():
+        return []
+    runs = [run_info(p) for p in root.iterdir() if p.is_dir() and is_run_dir(p)]
+    return sorted(runs, key=lambda r: (r.created, r.name), reverse=True)

@@ -1,0 +1,100 @@
+"""What the training engine reports: frozen dataclasses of plain numbers, strings and tuples.
+
+Events cross threads (the GUI receives them through a Qt signal), so they never hold tensors or
+modules; :class:`WeightsSnapshot` holds freshly copied numpy arrays that nobody else references.
+Epochs are counted from 1 in events (``epoch=1`` is the first epoch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    """The run is set up and about to train."""
+
+    run_dir: str
+    model_name: str
+    device: str  # e.g. "cpu", "cuda:0"
+    precision: str  # "fp32", "bf16" or "fp16"
+    classes: tuple[str, ...]
+    epochs: int
+    start_epoch: int  # epochs already completed (0, or more when resuming)
+    steps_per_epoch: int
+    train_images: int
+    heldout_name: str  # "val", "test" or "" (no held-out evaluation)
+    heldout_images: int
+    image_size: int
+    input_size: int
+    world_size: int
+    config: dict[str, Any] = field(default_factory=dict)  # the resolved TrainConfig as plain data
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Throttled progress inside an epoch (about ten a second)."""
+
+    epoch: int
+    step: int  # batches done in this epoch
+    steps_per_epoch: int
+    global_step: int
+    total_steps: int
+    epoch_fraction: float  # position in the run in epochs, e.g. 2.35
+    loss: float  # running mean over this epoch so far
+    accuracy: float  # running training accuracy over this epoch so far (0..1)
+    lr: float  # learning rate of the first parameter group
+    images_per_second: float
+
+
+@dataclass(frozen=True)
+class EpochEnded:
+    """One epoch finished and was evaluated on the held-out split."""
+
+    epoch: int
+    epochs: int
+    train_loss: float
+    train_accuracy: float
+    heldout_name: str  # "val", "test", or "" when there is nothing to evaluate on
+    heldout_loss: float | None
+    heldout_accuracy: float | None
+    best_accuracy: float | None
+    is_best: bool
+    lr: float
+    seconds: float
+    images_per_second: float
+
+
+@dataclass(frozen=True, eq=False)
+class WeightsSnapshot:
+    """Copies of the conv weights the filter viewer asked for, at the end of an epoch."""
+
+    epoch: int
+    weights: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    """The run ended: ``status`` is ``completed``, ``stopped`` or ``failed``."""
+
+    status: str
+    run_dir: str
+    epochs_completed: int
+    best_accuracy: float | None
+    best_checkpoint: str | None
+    last_checkpoint: str | None
+    test_accuracy: float | None
+    message: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RunFailed:
+    """The run could not go on: a one-sentence ``message`` and the technical ``details``."""
+
+    message: str
+    details: str
+    kind: str = "error"  # "nonfinite", "out_of_memory", "user_error" or "error"
