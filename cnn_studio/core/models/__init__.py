@@ -1,1 +1,20 @@
-"""The model zoo, pretrained weights, the layer tree and freezing."""
+"""The model zoo, pretrained weights, the layer tree and freezing.
+
+Importing this package imports torch; the CLI and ``config.py`` import it lazily.
+"""
+
+from cnn_studio.core.models.registry import (
+    ModelInfo,
+    check_input_size,
+    count_parameters,
+    get_model,
+    get_model_info,
+    list_models,
+    parameter_count,
+    suggested_input_size,
+)
+
+__all__ = [
+    "ModelInfo", "check_input_size", "count_parameters", "get_model", "get_model_info", "list_models",
+    "parameter_count", "suggested_input_size",
+]
