@@ -1,0 +1,139 @@
+"""The on-disk cache of decoded datasets: one file per dataset folder and settings.
+
+File layout (little-endian)::
+
+    magic (16 bytes) | meta length (u64) | meta crc32 (u32) | data crc32 (u32) | meta JSON | data
+
+The data part holds each split's ``uint8 N x 3 x S x S`` pixels and ``int64`` labels, one after
+the other. The key (a hash of the file list with sizes and mtimes, the working size, the split
+settings and the decoder version) is in the file name and in the meta. A file whose magic, key,
+length or checksums do not match is stale or corrupt: it is deleted and the set is decoded again.
+Writes are atomic (temporary file, fsync, rename), so a crash never leaves a half file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cnn_studio import paths as app_paths
+from cnn_studio.core.data.decode import DECODER_VERSION
+
+MAGIC = b"CNNSTUDIO-DATA\x00\x02"
+_HEAD = struct.Struct("<16sQII")
+_CRC_BLOCK = 16 << 20
+
+
+def cache_dir_for(cache_dir: str | os.PathLike | None) -> Path:
+    """Return the cache folder: ``cache_dir`` if given, else ``<user cache>/datasets``."""
+    base = Path(cache_dir) if cache_dir else app_paths.user_cache_dir() / "datasets"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def dataset_key(root: str, file_stats: dict[str, tuple[int, int]], settings: dict[str, Any]) -> str:
+    """Hash the file list (relative paths, sizes, mtimes), settings and decoder version."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(json.dumps({"settings": settings, "decoder": DECODER_VERSION}, sort_keys=True).encode())
+    start = len(root) + 1
+    parts = [f"{p[start:]}\x00{size}\x00{mtime}" for p, (size, mtime) in sorted(file_stats.items())]
+    h.update("\n".join(parts).encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def cache_file(cache_dir: Path, root: str, key: str) -> Path:
+    """Return the cache file of a dataset folder and key."""
+    root_id = hashlib.blake2b(root.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+    return cache_dir / f"{root_id}-{key[:24]}.cnnds"
+
+
+def _crc(buffers: list[memoryview]) -> int:
+    crc = 0
+    for buf in buffers:
+        for i in range(0, len(buf), _CRC_BLOCK):
+            crc = zlib.crc32(buf[i:i + _CRC_BLOCK], crc)
+    return crc
+
+
+def write_cache(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> None:
+    """Write meta and arrays atomically; ``meta`` gets the arrays' layout added."""
+    arrays = [np.ascontiguousarray(a) for a in arrays]
+    meta = dict(meta, arrays=[{"dtype": str(a.dtype), "shape": list(a.shape)} for a in arrays])
+    meta_bytes = json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogateescape")
+    views = [memoryview(a.reshape(-1).view(np.uint8)) for a in arrays]
+    head = _HEAD.pack(MAGIC, len(meta_bytes), zlib.crc32(meta_bytes), _crc(views))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(head)
+            fh.write(meta_bytes)
+            for v in views:
+                fh.write(v)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    # Older caches of the same folder (other keys) are stale now.
+    prefix = path.name.split("-")[0] + "-"
+    for other in path.parent.glob(prefix + "*.cnnds"):
+        if other != path:
+            try:
+                other.unlink()
+            except OSError:
+                pass
+
+
+def read_cache(path: Path, key: str) -> tuple[dict[str, Any], list[np.ndarray]] | None:
+    """Return ``(meta, arrays)`` of a valid cache, or None (missing, stale or corrupt: deleted)."""
+    try:
+        fh = open(path, "rb")
+    except OSError:
+        return None
+    with fh:
+        try:
+            magic, meta_len, meta_crc, data_crc = _HEAD.unpack(fh.read(_HEAD.size))
+            if magic != MAGIC or meta_len > 1 << 31:
+                raise ValueError("bad magic")
+            meta_bytes = fh.read(meta_len)
+            if len(meta_bytes) != meta_len or zlib.crc32(meta_bytes) != meta_crc:
+                raise ValueError("bad meta")
+            meta = json.loads(meta_bytes.decode("utf-8", "surrogateescape"))
+            if meta.get("key") != key:
+                raise ValueError("stale key")
+            arrays = []
+            for spec in meta["arrays"]:
+                arr = np.empty(spec["shape"], dtype=np.dtype(spec["dtype"]))
+                if fh.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != arr.nbytes:
+                    raise ValueError("short data")
+                arrays.append(arr)
+            if fh.read(1):
+                raise ValueError("trailing data")
+            if _crc([memoryview(a.reshape(-1).view(np.uint8)) for a in arrays]) != data_crc:
+                raise ValueError("bad data checksum")
+        except (ValueError, KeyError, TypeError, struct.error, OSError, UnicodeDecodeError):
+            fh.close()
+            discard(path)
+            return None
+    return meta, arrays
+
+
+def discard(path: Path) -> None:
+    """Delete a cache file if it exists."""
+    try:
+        path.unlink()
+    except OSError:
+        pass
