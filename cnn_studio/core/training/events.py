@@ -98,3 +98,4 @@ class RunFailed:
     message: str
     details: str
     kind: str = "error"  # "nonfinite", "out_of_memory", "user_error" or "error"
+    user_error: bool = False  # True when the user can fix it (a setting), False for a bug

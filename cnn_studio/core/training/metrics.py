@@ -35,8 +35,9 @@ class RunningStats:
         """Add a batch: ``loss`` is the batch's mean loss; no host-device sync."""
         n = targets.shape[0]
         correct = (logits.argmax(dim=1) == targets).sum()
-        self.sums += torch.stack((loss.detach().double() * n, correct.double(),
-                                  torch.tensor(float(n), dtype=torch.float64, device=self.sums.device)))
+        self.sums[0].add_(loss.detach().double() * n)
+        self.sums[1].add_(correct)
+        self.sums[2].add_(n)
 
     def compute(self, reduce: ReduceFn = _identity) -> tuple[float, float, int]:
         """Return (mean loss, accuracy 0..1, count); one device-to-host read."""
