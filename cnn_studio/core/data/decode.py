@@ -68,9 +68,8 @@ def _to_rgb_array(img: Image.Image) -> np.ndarray:
     mode = img.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         arr = np.asarray(img, dtype=np.float64) if mode == "F" else np.asarray(img).astype(np.float64)
-        top = 65535.0 if mode.startswith("I;16") else max(float(arr.max()), 1.0)
-        if mode == "I" and top <= 255:
-            top = 255.0
+        # 16-bit data (I;16, or I holding values above 255) spans 0..65535; small I values are 8-bit.
+        top = 65535.0 if mode.startswith("I;16") or float(arr.max(initial=0)) > 255 else 255.0
         if mode == "F":
             lo = float(arr.min())
             top = float(arr.max())
