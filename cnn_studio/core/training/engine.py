@@ -92,6 +92,12 @@ def train(cfg: TrainConfig | None, *, callbacks: Iterable[Callback] = (), contro
     return Trainer(cfg, callbacks=callbacks, control=control, dataset=dataset, resume_from=resume_from).run()
 
 
+def resume_config(resume_from: str | Path) -> TrainConfig:
+    """Return the configuration stored in a run folder's last.pt (or in a checkpoint file)."""
+    ckpt, _ = Trainer._load_resume(resume_from)
+    return TrainConfig.from_dict(ckpt["config"])
+
+
 class Trainer:
     """One run; :meth:`run` sets up, loops over epochs, and always finishes with an event."""
 

@@ -1,0 +1,229 @@
+"""``cnn-studio train``: train a zoo model on an image folder, from the command line or a script.
+
+    cnn-studio train --data photos/ --model resnet20 --epochs 30 --json
+    cnn-studio train --config run.json --out runs/exp1
+    cnn-studio train --resume runs/exp1 [--epochs 40]
+
+Settings start from the model family's recipe (``recommended_config``) or from ``--config``; the
+options given on the command line override them. On a terminal a progress bar shows on stderr.
+With ``--json``, stdout gets one JSON line per epoch (``{"event": "epoch", ...}``) and, last, one
+line with the result: ``status``, ``test_accuracy``, ``best_val_accuracy``, ``epochs``,
+``run_dir``, ``best_checkpoint`` (and more). Ctrl-C stops cooperatively and saves ``last.pt``.
+
+Exit codes: 0 completed, 1 failed (e.g. NaN loss, out of memory), 2 user error (bad option,
+folder or checkpoint), 130 stopped by Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import signal
+import sys
+import time
+from dataclasses import replace
+from typing import Any
+
+from cnn_studio.core.training.callbacks import Callback  # no torch import (numpy only)
+
+EXIT_FAILED = 1
+EXIT_STOPPED = 130
+RESUME_CHANGEABLE = ("epochs", "device")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``train`` subcommand."""
+    p = sub.add_parser("train", help="train a model on an image folder",
+                       description="Train a model; settings come from the model's recipe or --config, "
+                                   "then the options given here.")
+    p.add_argument("--data", metavar="DIR", help="dataset folder (class folders, or train/val/test)")
+    p.add_argument("--model", metavar="NAME", help="model name (see 'cnn-studio models')")
+    p.add_argument("--config", metavar="FILE", help="a run configuration (JSON) to start from")
+    p.add_argument("--resume", metavar="RUN_DIR", help="continue a run from its last.pt")
+    p.add_argument("--out", metavar="RUN_DIR", help="run folder to create (default: a new one in the runs folder)")
+    p.add_argument("--epochs", type=int, metavar="N")
+    p.add_argument("--batch-size", type=int, metavar="B")
+    p.add_argument("--lr", type=float, metavar="X", help="learning rate")
+    p.add_argument("--optimizer", choices=("sgd", "adam", "adamw"))
+    p.add_argument("--schedule", choices=("constant", "step", "cosine", "onecycle"))
+    p.add_argument("--warmup-epochs", type=float, metavar="E", help="linear learning-rate warm-up")
+    p.add_argument("--weight-decay", type=float, metavar="X")
+    p.add_argument("--label-smoothing", type=float, metavar="X")
+    p.add_argument("--freeze", choices=("full", "feature-extraction", "last-stage"),
+                   help="which parts train: full (all), last-stage, feature-extraction (head only)")
+    p.add_argument("--trainable-from", metavar="PATH", help="train this layer (dotted path) and everything after it")
+    p.add_argument("--pretrained", metavar="imagenet|FILE", help="start from ImageNet weights, a weights file or a checkpoint")
+    p.add_argument("--image-size", type=int, metavar="S", help="working size of the decoded images")
+    p.add_argument("--input-size", type=int, metavar="S", help="size the model sees (resized on the device)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
+    p.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"))
+    p.add_argument("--channels-last", action="store_true", default=None)
+    p.add_argument("--compile", action="store_true", default=None, help="torch.compile the model")
+    p.add_argument("--workers", type=int, metavar="N", help="decoder processes of the streaming path")
+    p.add_argument("--seed", type=int, metavar="S")
+    p.add_argument("--json", action="store_true", help="JSON lines on stdout (one per epoch, then the result)")
+    p.set_defaults(func=run_train)
+
+
+def build_config(args: argparse.Namespace) -> Any:
+    """Return the TrainConfig the arguments describe (None when resuming with the run's own)."""
+    from cnn_studio.core.config import TrainConfig, recommended_config
+    from cnn_studio.core.errors import ConfigError, UserError
+
+    given = {k for k, v in vars(args).items() if v is not None and k not in ("func", "command", "json", "resume",
+                                                                              "demo", "self_test")}
+    if args.resume:
+        extra = sorted(given - set(RESUME_CHANGEABLE))
+        if extra:
+            raise UserError(f"With --resume only --epochs and --device can change (got --{extra[0].replace('_', '-')}); "
+                            "the run keeps its own settings.")
+        return None
+    if args.config:
+        cfg = TrainConfig.load(args.config)
+        if args.model and args.model != cfg.model.name:
+            cfg = replace(cfg, model=replace(cfg.model, name=args.model, options={}))
+    else:
+        if not args.data or not args.model:
+            raise UserError("Give --data DIR and --model NAME (or --config FILE, or --resume RUN_DIR).")
+        cfg = recommended_config(args.model, args.data)
+    data, model, freeze, optim = cfg.data, cfg.model, cfg.freeze, cfg.optim
+    if args.data:
+        data = replace(data, root=args.data)
+    for arg, field_name in (("image_size", "image_size"), ("input_size", "input_size"), ("workers", "num_workers")):
+        if getattr(args, arg) is not None:
+            data = replace(data, **{field_name: getattr(args, arg)})
+    if args.pretrained is not None:
+        model = replace(model, pretrained=args.pretrained)
+    if args.trainable_from:
+        if args.freeze not in (None, "full"):
+            raise ConfigError("--trainable-from already says what trains; leave out --freeze.")
+        freeze = replace(freeze, preset="from-layer", trainable_from=args.trainable_from)
+    elif args.freeze:
+        freeze = replace(freeze, preset=args.freeze)
+    for arg, field_name in (("lr", "lr"), ("optimizer", "optimizer"), ("schedule", "schedule"),
+                            ("warmup_epochs", "warmup_epochs"), ("weight_decay", "weight_decay"),
+                            ("label_smoothing", "label_smoothing")):
+        if getattr(args, arg) is not None:
+            optim = replace(optim, **{field_name: getattr(args, arg)})
+    top: dict[str, Any] = {"data": data, "model": model, "freeze": freeze, "optim": optim}
+    for arg in ("epochs", "batch_size", "seed", "device", "precision", "channels_last", "compile"):
+        if getattr(args, arg) is not None:
+            top[arg] = getattr(args, arg)
+    if args.out:
+        top["out_dir"] = args.out
+    cfg = replace(cfg, **top)
+    cfg.validate()
+    return cfg
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Run the command; return the exit code."""
+    from cnn_studio.core.training.control import TrainingControl
+    from cnn_studio.core.training.engine import train
+
+    cfg = build_config(args)
+    if args.resume and (args.epochs is not None or args.device is not None):
+        from cnn_studio.core.training.engine import resume_config
+
+        base = resume_config(args.resume)  # the run's own settings
+        changes = {k: getattr(args, k) for k in RESUME_CHANGEABLE if getattr(args, k) is not None}
+        cfg = replace(base, **changes)
+        cfg.validate()
+    control = TrainingControl()
+    printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
+    previous = _install_sigint(control)
+    try:
+        result = train(cfg, callbacks=[printer], control=control, resume_from=args.resume)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if args.json:
+        final = {"event": "result", **{k: v for k, v in result.to_dict().items() if k != "history"}}
+        print(json.dumps(_json_safe(final)), flush=True)
+    else:
+        _print_summary(result)
+    if result.status == "failed":
+        print(f"error: {result.message}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_STOPPED if result.status == "stopped" else 0
+
+
+def _install_sigint(control: Any) -> Any:
+    """First Ctrl-C stops cooperatively (last.pt is saved); a second one interrupts at once."""
+    def handler(signum: int, frame: Any) -> None:
+        if control.stop_requested:
+            raise KeyboardInterrupt
+        print("\nstopping after the current batch (Ctrl-C again to abort)...", file=sys.stderr, flush=True)
+        control.stop()
+
+    try:
+        return signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _json_safe(value: Any) -> Any:
+    """Replace NaN/inf (not valid JSON) by None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None or value != value else f"{100 * value:.1f}%"
+
+
+def _print_summary(result: Any) -> None:
+    held = f"best {result.heldout_name} accuracy {_pct(result.best_val_accuracy)}" if result.heldout_name else ""
+    test = f"test accuracy {_pct(result.test_accuracy)}" if result.test_accuracy is not None else ""
+    parts = [p for p in (f"{result.status}: {result.epochs} epochs", held, test) if p]
+    print(", ".join(parts), file=sys.stderr)
+    print(f"run folder: {result.run_dir}", file=sys.stderr)
+    if result.best_checkpoint:
+        print(f"best checkpoint: {result.best_checkpoint}", file=sys.stderr)
+
+
+class JsonLinesPrinter(Callback):
+    """One JSON line per epoch on stdout."""
+
+    def on_epoch_ended(self, event: Any) -> None:
+        from dataclasses import asdict
+
+        print(json.dumps(_json_safe({"event": "epoch", **asdict(event)})), flush=True)
+
+
+class ProgressPrinter(Callback):
+    """A one-line progress bar on a terminal (stderr), and one line per epoch."""
+
+    BAR = 24
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+        self.started = time.perf_counter()
+
+    def on_run_started(self, event: Any) -> None:
+        held = f", held-out: {event.heldout_name} ({event.heldout_images})" if event.heldout_name else ""
+        print(f"training {event.model_name} on {event.device} ({event.precision}): {event.train_images} images, "
+              f"{len(event.classes)} classes{held}; run folder {event.run_dir}", file=sys.stderr, flush=True)
+
+    def on_batch_progress(self, event: Any) -> None:
+        if not self.tty:
+            return
+        done = event.step / max(1, event.steps_per_epoch)
+        filled = int(self.BAR * done)
+        bar = "#" * filled + "." * (self.BAR - filled)
+        print(f"\repoch {event.epoch} [{bar}] {100 * done:3.0f}%  loss {event.loss:.4f}  acc {_pct(event.accuracy)}  "
+              f"{event.images_per_second:.0f} img/s ", end="", file=sys.stderr, flush=True)
+
+    def on_epoch_ended(self, event: Any) -> None:
+        held = (f"  {event.heldout_name} loss {event.heldout_loss:.4f} acc {_pct(event.heldout_accuracy)}"
+                if event.heldout_name else "")
+        prefix = "\r\033[K" if self.tty else ""
+        print(f"{prefix}epoch {event.epoch}/{event.epochs}  train loss {event.train_loss:.4f} acc "
+              f"{_pct(event.train_accuracy)}{held}  {event.seconds:.1f}s{'  *best' if event.is_best else ''}",
+              file=sys.stderr, flush=True)
