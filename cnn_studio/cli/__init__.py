@@ -15,7 +15,7 @@ from typing import Sequence
 from cnn_studio import __version__
 
 # Subcommand modules, in the order ``--help`` lists them.
-_COMMAND_MODULES = ("gui", "predict", "models", "scan", "convert_cifar", "train",)  # each subcommand module adds its name here
+_COMMAND_MODULES = ("gui", "predict", "models", "scan", "convert_cifar", "train", "export",)  # each subcommand module adds its name here
 
 EXIT_USER_ERROR = 2
 
