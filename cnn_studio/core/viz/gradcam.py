@@ -4,9 +4,10 @@ For a chosen layer with spatial output A (C x h x w) and a class score y_c, each
 weight alpha_k = mean over (h, w) of dy_c / dA_k, and the map is ReLU(sum_k alpha_k A_k),
 upsampled bilinearly to the image and scaled to [0, 1].
 
-The hook on the chosen layer swaps its output for a detached leaf that requires grad (and hands a
-clone downstream, so an in-place ReLU cannot touch it): the backward pass stops at that layer,
-which is cheaper than a full backward pass and works when the backbone is frozen.
+The forward pass runs without autograd up to the chosen layer; its hook swaps the output for a
+detached leaf that requires grad (handing a clone downstream, so an in-place ReLU cannot touch
+it) and switches autograd on, so only the layers after it record a graph and the backward pass
+stops there. That is cheaper than a full backward pass and works when the backbone is frozen.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def gradcam(model, x, *, class_index: int | None = None, layer: str | None = Non
     def hook(_module, _inputs, output):
         if not isinstance(output, torch.Tensor):
             return None
+        torch.set_grad_enabled(True)  # record the graph from here on only
         leaf = output.detach().requires_grad_(True)
         store["activation"] = leaf
         return leaf.clone()
@@ -127,8 +129,9 @@ def gradcam(model, x, *, class_index: int | None = None, layer: str | None = Non
     handle = module.register_forward_hook(hook)
     try:
         model.eval()
-        with torch.enable_grad():
+        with torch.no_grad():  # the hook switches gradients on after the chosen layer
             logits = first_tensor(model(x))
+        with torch.enable_grad():
             activation = store.get("activation")
             if activation is None:
                 raise KeyError(f"layer {path!r} was not used by the forward pass")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from cnn_studio.gui.widgets.common import set_names
 from cnn_studio.gui.widgets.image_tools import array_to_pixmap, float_to_uint8
 
-GRID_WIDTH = 560  # pixels a grid is drawn at (nearest-neighbour, so kernels stay crisp)
+GRID_WIDTH = 600  # pixels a grid is drawn at (nearest-neighbour, so kernels stay crisp)
 
 
 def _scroll(widget: QWidget, name: str, accessible: str) -> QScrollArea:
@@ -44,8 +44,8 @@ class FiltersPanel(QWidget):
         self.input_channel.setSpecialValueText(self.tr("mean of inputs"))
         self.input_channel.setValue(-1)
         self.zoom = set_names(QSlider(Qt.Orientation.Horizontal), "filtersZoom", self.tr("Filter zoom"))
-        self.zoom.setRange(2, 24)
-        self.zoom.setValue(8)
+        self.zoom.setRange(2, 40)
+        self.zoom.setValue(16)
         self.follow = set_names(QCheckBox(self.tr("Follow training (refresh every epoch)")),
                                 "filtersFollowTraining", self.tr("Follow training"))
         for signal in (self.normalization.currentIndexChanged, self.input_channel.valueChanged,
@@ -161,8 +161,7 @@ class ActivationsPanel(QWidget):
         else:
             tiles = tiles.repeat(16, axis=1).repeat(16, axis=2)
         grid = tile_images(tiles, padding=2, background=255)
-        width = min(GRID_WIDTH, max(grid.shape[1], 240))
-        self.image.setPixmap(array_to_pixmap(grid, width=width))
+        self.image.setPixmap(array_to_pixmap(grid, width=max(GRID_WIDTH, grid.shape[1])))
         strongest = ", ".join(f"#{c} (mean {m:.2g}, {a:.2g}..{b:.2g})" for c, m, a, b in
                               zip(fm.channels[:4], fm.means[:4], fm.minimums[:4], fm.maximums[:4]))
         shown = self.tr("{0} of {1} channels").format(len(maps), len(fm.channels)) \

@@ -72,6 +72,7 @@ class InspectView(QWidget):
     def set_dataset(self, dataset: Any) -> None:
         """Offer images of an ``ImageDataset`` (test split first) as thumbnails to pick from."""
         self.dataset_grid.clear()
+        self.dataset_grid.setVisible(dataset is not None)
         if dataset is None:
             return
         splits = getattr(dataset, "splits", {})
@@ -147,6 +148,7 @@ class InspectView(QWidget):
         self.tree = set_names(QTreeWidget(), "inspectLayerTree", self.tr("Model layers"))
         self.tree.setHeaderLabels([self.tr("Layer"), self.tr("Type"), self.tr("Output")])
         self.tree.setColumnWidth(0, 150)
+        self.tree.setColumnWidth(1, 120)
         self.tree.currentItemChanged.connect(lambda *_: self._on_layer_changed())
         open_image = set_names(QPushButton(self.tr("Open image…")), "inspectOpenImage",
                                self.tr("Choose an image file to inspect"))
@@ -156,6 +158,7 @@ class InspectView(QWidget):
         self.image_label.setWordWrap(True)
         self.dataset_grid = set_names(ThumbnailGrid(40), "inspectDatasetImages", self.tr("Dataset images"))
         self.dataset_grid.item_activated.connect(self._on_dataset_image)
+        self.dataset_grid.setVisible(False)  # shown once the main window passes a dataset
         self.timing_label = QLabel()
         self.timing_label.setObjectName("inspectTiming")
         self.timing_label.setStyleSheet("color: #777;")
@@ -186,7 +189,7 @@ class InspectView(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 700])
+        splitter.setSizes([420, 860])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
