@@ -8,7 +8,7 @@ The data part holds each split's ``uint8 N x 3 x S x S`` pixels and ``int64`` la
 the other. The key (a hash of the file list with sizes and mtimes, the working size, the split
 settings and the decoder version) is in the file name and in the meta. A file whose magic, key,
 length or checksums do not match is stale or corrupt: it is deleted and the set is decoded again.
-Writes are atomic (temporary file, fsync, rename), so a crash never leaves a half file behind.
+Writes are atomic (temporary file, then rename), so a crash never leaves a half file behind.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def write_cache(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> N
             fh.write(meta_bytes)
             for v in views:
                 fh.write(v)
-            fh.flush()
-            os.fsync(fh.fileno())
+            # No fsync: the checksums catch a file the OS did not finish writing, and a 200 MB
+            # fsync can cost a second; the rename keeps readers from seeing a half-written file.
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -137,45 +137,32 @@ def open_dataset(cfg: DataConfig, *, progress: ProgressFn | None = None, cancel:
     if not ok_mask.any():
         raise DatasetError(f"None of the {len(paths)} image files in {listing.root} could be decoded; "
                            "check that they are images (run 'cnn-studio scan' for the reasons).")
+    if not any(ok.get(p) for p, _ in listing.splits.get("train", [])):
+        raise DatasetError(f"The training split of {listing.root} has no usable image; "
+                           "add images to the class folders under train.")
     index = {p: i for i, p in enumerate(paths)}
-    train_rows = [index[p] for p, _ in listing.splits.get("train", []) if ok[p]]
-    if streaming:
-        pixels = None
-        sel = np.array(train_rows, np.int64)
-        sums = np.concatenate([r.channel_sums for r in results])[sel]
-        sq = np.concatenate([r.channel_sq_sums for r in results])[sel]
-        counts = np.concatenate([r.pixel_counts for r in results])[sel]
-        mean, std = channel_stats(sums, sq, counts)
-    else:
-        pixels = torch.from_numpy(np.concatenate([r.pixels for r in results])) if len(results) > 1 \
-            else torch.from_numpy(results[0].pixels)
-        mean, std = _tensor_stats(pixels, torch.as_tensor(train_rows, dtype=torch.int64))
+    sel = np.array([index[p] for p, _ in listing.splits.get("train", []) if ok[p]], np.int64)
+    mean, std = channel_stats(np.concatenate([r.channel_sums for r in results])[sel],
+                              np.concatenate([r.channel_sq_sums for r in results])[sel],
+                              np.concatenate([r.pixel_counts for r in results])[sel])
+    pixels = None
+    if not streaming:
+        pixels = torch.from_numpy(np.concatenate([r.pixels for r in results]) if len(results) > 1
+                                  else results[0].pixels)
     report = finish_report(listing, ok, reasons, sizes, digests, size, mean, std, size_given)
     splits: dict[str, Split] = {}
     for name, items in report.splits.items():
-        rows = torch.as_tensor([index[p] for p, _ in items], dtype=torch.int64)
-        images = None if pixels is None else (pixels if len(rows) == len(paths) else pixels.index_select(0, rows))
+        rows = [index[p] for p, _ in items]
+        images = None
+        if pixels is not None:
+            contiguous = bool(rows) and rows[-1] - rows[0] == len(rows) - 1
+            images = pixels.narrow(0, rows[0], len(rows)) if contiguous else \
+                pixels.index_select(0, torch.as_tensor(rows, dtype=torch.int64))
         splits[name] = Split(name, [p for p, _ in items], torch.as_tensor([y for _, y in items], dtype=torch.int64),
                              images, size)
     dataset = ImageDataset(report, report.classes, size, tuple(mean), tuple(std), splits, str(path), False)
     _save(path, key, dataset, listing)
     return dataset
-
-
-def _tensor_stats(pixels: torch.Tensor, rows: torch.Tensor) -> tuple[list[float], list[float]]:
-    """Per-channel mean/std (0..1) of the given rows, in chunks (no full float copy)."""
-    total = torch.zeros(3, dtype=torch.float64)
-    total_sq = torch.zeros(3, dtype=torch.float64)
-    n = 0
-    for chunk in rows.split(4096):
-        x = pixels.index_select(0, chunk).to(torch.float32).div_(255.0)
-        total += x.sum(dim=(0, 2, 3), dtype=torch.float64)
-        total_sq += x.square().sum(dim=(0, 2, 3), dtype=torch.float64)
-        n += x.shape[0] * x.shape[2] * x.shape[3]
-    n = max(n, 1)
-    mean = total / n
-    std = (total_sq / n - mean.square()).clamp_min(0).sqrt()
-    return mean.tolist(), std.tolist()
 
 
 def _save(path, key: str, dataset: ImageDataset, listing: FolderListing) -> None:

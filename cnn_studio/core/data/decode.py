@@ -46,7 +46,8 @@ class ImageDecodeError(DatasetError):
 
 def is_image_name(name: str) -> bool:
     """Return True if the file name has an image extension (case-insensitive)."""
-    return os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in IMAGE_EXTENSIONS
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:

@@ -14,6 +14,7 @@ every rank gets the same number of batches (DDP needs that). Streaming training 
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from typing import Iterator, Sequence
@@ -234,8 +235,10 @@ class BatchLoader:
             images = self.split.images_on(self.device)
             labels = self.split.labels.to(self.device)
             for idx in self._plan():
-                idx = idx.to(self.device, non_blocking=True)
-                yield self._finish(images.index_select(0, idx), labels.index_select(0, idx), gen)
+                with _batch_threads(self.device):
+                    idx = idx.to(self.device, non_blocking=True)
+                    batch = self._finish(images.index_select(0, idx), labels.index_select(0, idx), gen)
+                yield batch
             return
         yield from self._iter_streaming(gen)
 
@@ -252,7 +255,26 @@ class BatchLoader:
         loader = DataLoader(dataset, batch_sampler=batch_sampler, num_workers=self.num_workers,
                             pin_memory=pin, persistent_workers=False)
         for xb, yb in loader:
-            yield self._finish(xb.to(self.device, non_blocking=pin), yb.to(self.device, non_blocking=pin), gen)
+            with _batch_threads(self.device):
+                batch = self._finish(xb.to(self.device, non_blocking=pin), yb.to(self.device, non_blocking=pin), gen)
+            yield batch
+
+
+@contextlib.contextmanager
+def _batch_threads(device: torch.device) -> Iterator[None]:
+    """Make a CPU batch on one thread: these ops are too small to gain from intra-op threads, and
+    on a busy machine waiting for a descheduled worker thread made them ~10x slower (measured)."""
+    if device.type != "cpu":
+        yield
+        return
+    threads = torch.get_num_threads()
+    if threads > 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if threads > 1:
+            torch.set_num_threads(threads)
 
 
 def make_loader(split: Split, *, batch_size: int, device: torch.device | str, train: bool,

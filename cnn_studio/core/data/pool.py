@@ -76,12 +76,17 @@ def decode_chunk(start: int, paths: Sequence[str], size: int | None, keep_pixels
         ok[i] = True
         if pixels is not None:
             pixels[i] = arr
-        flat = arr.reshape(3, -1).astype(np.float64) if not keep_pixels else None
-        if flat is not None:
-            flat /= 255.0
-            sums[i] = flat.sum(1)
-            sq_sums[i] = np.square(flat).sum(1)
+        else:
+            flat = arr.reshape(3, -1)
+            sums[i] = flat.sum(1, dtype=np.int64) / 255.0
+            sq_sums[i] = np.square(flat, dtype=np.int32).sum(1, dtype=np.int64) / 65025.0
             counts[i] = flat.shape[1]
+    if pixels is not None and k:
+        # Vectorised over the chunk (failed rows are zeros and get a count of 0).
+        flat = pixels.reshape(k, 3, -1)
+        sums = flat.sum(2, dtype=np.int64) / 255.0
+        sq_sums = np.square(flat, dtype=np.int32).sum(2, dtype=np.int64) / 65025.0
+        counts = np.where(ok, flat.shape[2], 0).astype(np.int64)
     return ChunkResult(start, pixels, ok, reasons, native, digests, sums, sq_sums, counts)
 
 

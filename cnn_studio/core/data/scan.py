@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from cnn_studio.core.data.decode import IMAGE_EXTENSIONS, image_header_size, is_image_name
+from cnn_studio.core.data.decode import IMAGE_EXTENSIONS, image_header_size
 from cnn_studio.core.errors import DatasetError
 
 ProgressFn = Callable[[int, int], None]
@@ -133,26 +133,32 @@ def _scandir(path: str, problems: list[Problem]) -> list[os.DirEntry]:
 
 
 def _collect_files(folder: str, listing_stats: dict, skipped: list[str], problems: list[Problem]) -> list[str]:
-    """Image files under ``folder`` (recursive, sorted), recording stats and skipped files."""
+    """Image files under ``folder`` (recursive, sorted), recording stats and skipped files.
+
+    The hot loop of a cache hit (one ``stat`` per file), so it is kept tight.
+    """
     found: list[str] = []
+    exts = IMAGE_EXTENSIONS
     for entry in _scandir(folder, problems):
-        if _is_ignored(entry.name):
+        name = entry.name
+        if name[0] == "." or name.lower() in OS_LITTER:
             continue
         try:
             if entry.is_dir():
                 found.extend(_collect_files(entry.path, listing_stats, skipped, problems))
                 continue
-            if not entry.is_file():
-                continue
-            if not is_image_name(entry.name):
-                skipped.append(entry.path)
+            dot = name.rfind(".")
+            if dot <= 0 or name[dot:].lower() not in exts:
+                if entry.is_file():
+                    skipped.append(entry.path)
                 continue
             st = entry.stat()
         except OSError as exc:
             problems.append(Problem(entry.path, f"cannot read the file ({exc.strerror or exc})"))
             continue
-        listing_stats[entry.path] = (st.st_size, st.st_mtime_ns)
-        found.append(entry.path)
+        path = entry.path
+        listing_stats[path] = (st.st_size, st.st_mtime_ns)
+        found.append(path)
     return found
 
 
@@ -328,7 +334,8 @@ def channel_stats(sums: np.ndarray, sq_sums: np.ndarray, counts: np.ndarray) -> 
     n = max(int(counts.sum()), 1)
     mean = sums.sum(0) / n
     var = np.maximum(sq_sums.sum(0) / n - mean ** 2, 0.0)
-    return [float(v) for v in mean], [float(v) for v in np.sqrt(var)]
+    # A one-colour channel would divide by zero when normalising: floor at one grey level.
+    return [float(v) for v in mean], [float(max(v, 1 / 255)) for v in np.sqrt(var)]
 
 
 def scan_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, test_fraction: float = 0.2,
