@@ -1,0 +1,473 @@
+"""The Model panel: pick a network, its starting weights, and which layers train."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QSplitter,
+                               QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from cnn_studio.gui.widgets.common import format_count, set_names
+
+FAMILY_TITLES = {
+    "basics": "Basics", "vgg": "VGG", "resnet_cifar": "ResNet for CIFAR",
+    "plain_cifar": "Plain nets (no shortcuts)", "transfer": "Transfer learning backbones",
+}
+PATH_ROLE = Qt.ItemDataRole.UserRole
+PRETRAINED_CHOICES = (("none", "None (random initialisation)"), ("imagenet", "ImageNet"),
+                      ("file", "A weights file…"), ("checkpoint", "An earlier run's checkpoint…"))
+PRESET_BUTTONS = (
+    ("feature-extraction", "Feature extraction",
+     "Freeze the whole backbone and train only the new head. Use with little data similar to ImageNet."),
+    ("last-stage", "Fine-tune last stage",
+     "Train the last stage and the head. A good default for a few thousand images."),
+    ("from-layer", "Train from selected layer",
+     "Train the selected layer and everything after it. Use when your images differ more from ImageNet."),
+    ("full", "Full fine-tune",
+     "Train every layer. Use with plenty of data, or when training from scratch."),
+)
+
+
+class ModelView(QWidget):
+    """Model picker, pretrained weights choice and the trainable-layers tree."""
+
+    model_changed = Signal(str)
+    freeze_changed = Signal()
+    download_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelView")
+        self.model: Any = None
+        self.info: Any = None
+        self.num_classes = 10
+        self._preset = "full"
+        self._trainable_from: str | None = None
+        self._custom = False
+        self._pretrained_path = ""
+        self._items: dict[str, QTreeWidgetItem] = {}
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_picker())
+        splitter.addWidget(self._build_tree())
+        splitter.setSizes([380, 860])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+        self._fill_models()
+
+    # --- building ------------------------------------------------------------------------
+    def _build_picker(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(self.tr("<b>Model</b>")))
+        self.picker = set_names(QTreeWidget(), "modelPicker", self.tr("Model picker"))
+        self.picker.setHeaderHidden(True)
+        self.picker.itemSelectionChanged.connect(self._on_pick)
+        layout.addWidget(self.picker, 3)
+        self.info_label = QLabel()
+        self.info_label.setObjectName("modelInfo")
+        self.info_label.setWordWrap(True)
+        self.info_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.info_label.setMinimumHeight(90)
+        layout.addWidget(self.info_label, 1)
+
+        box = QGroupBox(self.tr("Starting weights"))
+        form = QVBoxLayout(box)
+        self.pretrained = set_names(QComboBox(), "pretrainedChoice", self.tr("Starting weights"))
+        for key, text in PRETRAINED_CHOICES:
+            self.pretrained.addItem(self.tr(text), key)
+        self.pretrained.currentIndexChanged.connect(self._on_pretrained_changed)
+        form.addWidget(self.pretrained)
+        row = QHBoxLayout()
+        self.weights_status = QLabel()
+        self.weights_status.setObjectName("weightsStatus")
+        self.weights_status.setWordWrap(True)
+        self.download_button = set_names(QPushButton(self.tr("Download")), "downloadWeightsButton",
+                                         self.tr("Download the ImageNet weights"))
+        self.download_button.clicked.connect(lambda: self.download_requested.emit(self.current_name()))
+        row.addWidget(self.weights_status, 1)
+        row.addWidget(self.download_button)
+        form.addLayout(row)
+        self.download_progress = set_names(QProgressBar(), "downloadProgress", self.tr("Download progress"))
+        self.download_progress.setRange(0, 1000)
+        self.download_progress.setVisible(False)
+        form.addWidget(self.download_progress)
+        layout.addWidget(box)
+        return panel
+
+    def _build_tree(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(self.tr("<b>Layers</b> — checked layers train, unchecked layers are frozen")))
+        self.tree = set_names(QTreeWidget(), "layerTree", self.tr("Layer tree"))
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels([self.tr("Module"), self.tr("Type"), self.tr("Output shape"), self.tr("Parameters")])
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.itemChanged.connect(self._on_item_changed)
+        layout.addWidget(self.tree, 1)
+        self.totals = QLabel()
+        self.totals.setObjectName("paramTotals")
+        layout.addWidget(self.totals)
+
+        presets = QHBoxLayout()
+        self.preset_buttons: dict[str, QPushButton] = {}
+        for key, text, tip in PRESET_BUTTONS:
+            button = set_names(QPushButton(self.tr(text)), f"preset_{key}", self.tr(text))
+            button.setToolTip(self.tr(tip))
+            button.clicked.connect(lambda _=False, k=key: self.apply_preset(k))
+            presets.addWidget(button)
+            self.preset_buttons[key] = button
+        layout.addLayout(presets)
+
+        options = QHBoxLayout()
+        form = QFormLayout()
+        self.bn_policy = set_names(QComboBox(), "bnPolicy", self.tr("BatchNorm policy"))
+        self.bn_policy.addItem(self.tr("Freeze statistics in frozen layers"), "freeze")
+        self.bn_policy.addItem(self.tr("Keep updating statistics"), "train")
+        self.bn_policy.setToolTip(self.tr("Frozen BatchNorm layers run in eval mode so ImageNet statistics stay put."))
+        self.backbone_mult = set_names(QDoubleSpinBox(), "backboneLrMult", self.tr("Backbone learning-rate multiplier"))
+        self.backbone_mult.setRange(0.0, 10.0)
+        self.backbone_mult.setDecimals(3)
+        self.backbone_mult.setSingleStep(0.05)
+        self.backbone_mult.setValue(0.1)
+        self.backbone_mult.setToolTip(self.tr("Pretrained layers learn at this fraction of the head's rate."))
+        form.addRow(self.tr("BatchNorm"), self.bn_policy)
+        form.addRow(self.tr("Backbone lr ×"), self.backbone_mult)
+        options.addLayout(form, 1)
+        mult_box = QVBoxLayout()
+        self.lr_table = set_names(QTableWidget(0, 2), "lrMultipliers", self.tr("Learning-rate multipliers per module"))
+        self.lr_table.setHorizontalHeaderLabels([self.tr("Module"), self.tr("lr ×")])
+        self.lr_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lr_table.setMaximumHeight(96)
+        mult_box.addWidget(self.lr_table)
+        buttons = QHBoxLayout()
+        add = set_names(QPushButton(self.tr("Add selected layer")), "addLrMultButton",
+                        self.tr("Add a learning-rate multiplier for the selected layer"))
+        add.clicked.connect(self._add_lr_multiplier)
+        remove = set_names(QPushButton(self.tr("Remove")), "removeLrMultButton",
+                           self.tr("Remove the selected multiplier"))
+        remove.clicked.connect(lambda: self.lr_table.removeRow(self.lr_table.currentRow()))
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        mult_box.addLayout(buttons)
+        options.addLayout(mult_box, 1)
+        layout.addLayout(options)
+        return panel
+
+    def _fill_models(self) -> None:
+        from cnn_studio.core.models.registry import get_model_info, list_models
+
+        self.picker.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        for name in list_models():
+            info = get_model_info(name)
+            group = groups.get(info.family)
+            if group is None:
+                group = QTreeWidgetItem([self.tr(FAMILY_TITLES.get(info.family, info.family))])
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.picker.addTopLevelItem(group)
+                groups[info.family] = group
+            item = QTreeWidgetItem([info.title or info.name])
+            item.setData(0, PATH_ROLE, info.name)
+            item.setToolTip(0, info.description)
+            group.addChild(item)
+        self.picker.expandAll()
+
+    # --- model selection -----------------------------------------------------------------
+    def current_name(self) -> str:
+        """Return the selected model's registry name ('' if none)."""
+        return self.info.name if self.info is not None else ""
+
+    def select_model(self, name: str) -> None:
+        """Select a model by registry name and rebuild the layer tree."""
+        for i in range(self.picker.topLevelItemCount()):
+            group = self.picker.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, PATH_ROLE) == name:
+                    self.picker.setCurrentItem(group.child(j))
+                    return
+        from cnn_studio.core.errors import ModelError
+
+        raise ModelError(f"Unknown model '{name}'; pick one from the list.")
+
+    def set_num_classes(self, n: int) -> None:
+        """Rebuild the model's head for a dataset with ``n`` classes."""
+        if n != self.num_classes and n > 0:
+            self.num_classes = n
+            if self.info is not None:
+                self._rebuild()
+
+    def _on_pick(self) -> None:
+        item = self.picker.currentItem()
+        name = item.data(0, PATH_ROLE) if item is not None else None
+        if not name or (self.info is not None and name == self.info.name):
+            return
+        from cnn_studio.core.models.registry import get_model_info
+
+        self.info = get_model_info(name)
+        info = self.info
+        self.info_label.setText(self.tr("<b>{title}</b><br>{description}<br>Input {size}×{size} px · pretrained "
+                                        "weights: {pre}").format(title=info.title, description=info.description,
+                                                                 size=info.input_size,
+                                                                 pre=self.tr("yes") if info.has_pretrained else self.tr("no")))
+        imagenet_index = self.pretrained.findData("imagenet")
+        model = self.pretrained.model()
+        model.item(imagenet_index).setEnabled(bool(info.has_pretrained))
+        if not info.has_pretrained and self.pretrained.currentData() == "imagenet":
+            self.pretrained.setCurrentIndex(0)
+        self._rebuild()
+        self._update_weights_status()
+        self.model_changed.emit(name)
+
+    def _rebuild(self) -> None:
+        from cnn_studio.core.models.layers import layer_tree
+        from cnn_studio.core.models.registry import count_parameters, get_model
+
+        self.model = get_model(self.info.name, num_classes=self.num_classes)
+        root = layer_tree(self.model, self.info.input_size)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._items = {}
+        for child in root.children:
+            self.tree.addTopLevelItem(self._make_item(child))
+        self.tree.expandToDepth(0)
+        self.tree.blockSignals(False)
+        total = count_parameters(self.model)
+        self.info_label.setText(self.info_label.text().split("<br><i>")[0]
+                                + self.tr("<br><i>{n} parameters for {k} classes</i>").format(
+                                    n=format_count(total),
+                                    k=self.num_classes))
+        if self._custom:
+            self._custom = False
+        self.apply_preset(self._preset, self._trainable_from, quiet=True)
+
+    def _make_item(self, node: Any) -> QTreeWidgetItem:
+        shape = node.output_shape
+        if shape and len(shape) > 1 and shape[0] == 1:
+            shape = shape[1:]  # drop the dry pass's batch dimension
+        shape_text = "×".join(str(s) for s in shape) if shape else ""
+        item = QTreeWidgetItem([node.name, node.type, shape_text, format_count(node.total_params)])
+        item.setData(0, PATH_ROLE, node.path)
+        item.setToolTip(0, node.path)
+        self._items[node.path] = item
+        for child in node.children:
+            item.addChild(self._make_item(child))
+        if node.total_params > 0:
+            flags = item.flags() | Qt.ItemFlag.ItemIsUserCheckable
+            if node.children:
+                flags |= Qt.ItemFlag.ItemIsAutoTristate
+            item.setFlags(flags)
+            item.setCheckState(0, Qt.CheckState.Checked)
+        return item
+
+    # --- freezing ------------------------------------------------------------------------
+    def apply_preset(self, preset: str, trainable_from: str | None = None, quiet: bool = False) -> None:
+        """Apply a core freeze preset to the model and show the result as checks."""
+        if self.model is None:
+            self._preset = preset
+            return
+        from cnn_studio.core.config import FreezeConfig
+        from cnn_studio.core.models.freezing import apply_freeze
+
+        if preset == "from-layer" and not trainable_from:
+            item = self.tree.currentItem()
+            trainable_from = item.data(0, PATH_ROLE) if item is not None else None
+            if not trainable_from:
+                if quiet:
+                    preset = "full"
+                else:
+                    from cnn_studio.core.errors import ModelError
+
+                    raise ModelError("Select a layer in the tree first, then press 'Train from selected layer'.")
+        if preset == "custom":
+            preset = "full"
+        for p in self.model.parameters():
+            p.requires_grad_(True)
+        apply_freeze(self.model, FreezeConfig(preset=preset, trainable_from=trainable_from,
+                                              bn_policy=self.bn_policy.currentData()), self.info)
+        self._preset, self._trainable_from, self._custom = preset, trainable_from, False
+        self._sync_checks_from_model()
+        self.freeze_changed.emit()
+
+    def _sync_checks_from_model(self) -> None:
+        self.tree.blockSignals(True)
+        for path, item in self._items.items():
+            if item.childCount() == 0 and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                module = self.model.get_submodule(path)
+                trainable = any(p.requires_grad for p in module.parameters())
+                item.setCheckState(0, Qt.CheckState.Checked if trainable else Qt.CheckState.Unchecked)
+        self.tree.blockSignals(False)
+        self.tree.viewport().update()
+        self._update_totals()
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if column != 0 or self.model is None:
+            return
+        self.tree.blockSignals(True)
+        for path, leaf in self._items.items():
+            if leaf.childCount() == 0 and leaf.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                trainable = leaf.checkState(0) == Qt.CheckState.Checked
+                for p in self.model.get_submodule(path).parameters():
+                    p.requires_grad_(trainable)
+        self.tree.blockSignals(False)
+        self._custom = True
+        self._update_totals()
+        self.freeze_changed.emit()
+
+    def _update_totals(self) -> None:
+        trainable = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
+        frozen = sum(p.numel() for p in self.model.parameters() if not p.requires_grad)
+        label = self.tr("custom") if self._custom else self._preset
+        self.totals.setText(self.tr("Trainable: <b>{t}</b> · Frozen: <b>{f}</b> · preset: {p}").format(
+            t=format_count(trainable), f=format_count(frozen), p=label))
+        self.trainable_count, self.frozen_count = trainable, frozen
+
+    def frozen_paths(self) -> list[str]:
+        """Return the top-most module paths whose parameters are all frozen."""
+        result: list[str] = []
+
+        def visit(item: QTreeWidgetItem) -> None:
+            if not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                return
+            state = item.checkState(0)
+            if state == Qt.CheckState.Unchecked:
+                result.append(item.data(0, PATH_ROLE))
+            elif state == Qt.CheckState.PartiallyChecked:
+                for i in range(item.childCount()):
+                    visit(item.child(i))
+
+        for i in range(self.tree.topLevelItemCount()):
+            visit(self.tree.topLevelItem(i))
+        return result
+
+    def _add_lr_multiplier(self) -> None:
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        row = self.lr_table.rowCount()
+        self.lr_table.insertRow(row)
+        self.lr_table.setItem(row, 0, QTableWidgetItem(item.data(0, PATH_ROLE)))
+        self.lr_table.setItem(row, 1, QTableWidgetItem("1.0"))
+
+    def lr_multipliers(self) -> dict[str, float]:
+        """Return the per-module multipliers typed in the table (bad numbers are skipped)."""
+        result: dict[str, float] = {}
+        for row in range(self.lr_table.rowCount()):
+            path_item, value_item = self.lr_table.item(row, 0), self.lr_table.item(row, 1)
+            try:
+                value = float(value_item.text()) if value_item else None
+            except ValueError:
+                value = None
+            if path_item and path_item.text() and value is not None and value >= 0:
+                result[path_item.text()] = value
+        return result
+
+    # --- pretrained weights ----------------------------------------------------------------
+    def _on_pretrained_changed(self) -> None:
+        key = self.pretrained.currentData()
+        if key in ("file", "checkpoint"):
+            caption = self.tr("Open a weights file") if key == "file" else self.tr("Open a run checkpoint")
+            from cnn_studio.paths import runs_dir
+
+            path, _ = QFileDialog.getOpenFileName(self, caption, str(runs_dir()),
+                                                  self.tr("PyTorch weights (*.pt *.pth *.bin);;All files (*)"))
+            if not path:
+                self.pretrained.setCurrentIndex(0)
+                return
+            self._pretrained_path = path
+        self._update_weights_status()
+
+    def set_pretrained(self, value: str) -> None:
+        """Set the starting weights: 'none', 'imagenet' or a file path."""
+        self.pretrained.blockSignals(True)
+        if value in ("none", "imagenet"):
+            self.pretrained.setCurrentIndex(self.pretrained.findData(value))
+        else:
+            self._pretrained_path = value
+            key = "checkpoint" if value.endswith(("best.pt", "last.pt")) else "file"
+            self.pretrained.setCurrentIndex(self.pretrained.findData(key))
+        self.pretrained.blockSignals(False)
+        self._update_weights_status()
+
+    def pretrained_value(self) -> str:
+        """Return ModelConfig.pretrained for the current choice."""
+        key = self.pretrained.currentData()
+        return self._pretrained_path if key in ("file", "checkpoint") else key
+
+    def _update_weights_status(self) -> None:
+        key = self.pretrained.currentData()
+        self.download_button.setVisible(False)
+        if key == "imagenet" and self.info is not None:
+            from cnn_studio.core.models.weights import weights_cached
+
+            cached = weights_cached(self.info.name)
+            self.weights_status.setText(self.tr("ImageNet weights are cached.") if cached else
+                                        self.tr("ImageNet weights are not cached yet; download them first."))
+            self.download_button.setVisible(not cached)
+        elif key in ("file", "checkpoint"):
+            self.weights_status.setText(self._pretrained_path)
+        else:
+            self.weights_status.setText(self.tr("Random initialisation."))
+
+    def set_download_progress(self, fraction: float | None) -> None:
+        """Show download progress (None hides the bar and refreshes the cached status)."""
+        if fraction is None:
+            self.download_progress.setVisible(False)
+            self._update_weights_status()
+            return
+        self.download_progress.setVisible(True)
+        self.download_progress.setValue(int(max(fraction, 0.0) * 1000))
+
+    # --- config --------------------------------------------------------------------------
+    def freeze_config(self) -> Any:
+        """Return the FreezeConfig the tree shows."""
+        from cnn_studio.core.config import FreezeConfig
+
+        common = dict(bn_policy=self.bn_policy.currentData(), backbone_lr_mult=float(self.backbone_mult.value()),
+                      lr_multipliers=self.lr_multipliers())
+        if self._custom:
+            return FreezeConfig(preset="custom", frozen=tuple(self.frozen_paths()), **common)
+        return FreezeConfig(preset=self._preset, trainable_from=self._trainable_from, **common)
+
+    def apply_to(self, cfg: Any) -> Any:
+        """Return ``cfg`` with this view's model, weights and freezing."""
+        if self.info is None:
+            return cfg
+        model = replace(cfg.model, name=self.info.name, pretrained=self.pretrained_value())
+        return replace(cfg, model=model, freeze=self.freeze_config())
+
+    def load_from(self, cfg: Any) -> None:
+        """Show the model, weights and freezing of ``cfg``."""
+        f = cfg.freeze
+        self.bn_policy.setCurrentIndex(max(self.bn_policy.findData(f.bn_policy), 0))
+        self.backbone_mult.setValue(f.backbone_lr_mult)
+        self.lr_table.setRowCount(0)
+        for path, value in dict(f.lr_multipliers).items():
+            row = self.lr_table.rowCount()
+            self.lr_table.insertRow(row)
+            self.lr_table.setItem(row, 0, QTableWidgetItem(path))
+            self.lr_table.setItem(row, 1, QTableWidgetItem(str(value)))
+        self._preset = f.preset if f.preset != "custom" else "full"
+        self._trainable_from = f.trainable_from
+        try:
+            self.select_model(cfg.model.name)
+        except Exception:  # noqa: BLE001 - an unknown model in an old config keeps the current one
+            return
+        self.set_pretrained(cfg.model.pretrained)
+        if f.preset == "custom":
+            self.tree.blockSignals(True)
+            for path in f.frozen:
+                if path in self._items:
+                    self._items[path].setCheckState(0, Qt.CheckState.Unchecked)
+            self.tree.blockSignals(False)
+            self._on_item_changed(self.tree.topLevelItem(0), 0)
+        else:
+            self.apply_preset(self._preset, self._trainable_from, quiet=True)

@@ -1,0 +1,205 @@
+"""The Results panel: test accuracy, per-class accuracy, a clickable confusion matrix, hardest examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from cnn_studio.gui.widgets.common import EmptyState, ThumbnailGrid, set_names
+from cnn_studio.gui.widgets.plots import PALETTE
+
+MAX_CELL_IMAGES = 200
+
+
+class ConfusionPlot(pg.PlotWidget):
+    """A heatmap with counts; emits (true index, predicted index) when a cell is clicked."""
+
+    cell_clicked = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.getPlotItem().invertY(True)
+        self.setAspectLocked(True)
+        self.setLabel("left", self.tr("true class"))
+        self.setLabel("bottom", self.tr("predicted class"))
+        self._image = pg.ImageItem()
+        self.addItem(self._image)
+        self._texts: list[pg.TextItem] = []
+        self._n = 0
+        self.scene().sigMouseClicked.connect(self._on_click)
+
+    def set_matrix(self, matrix: np.ndarray, classes: list[str]) -> None:
+        """Show a confusion matrix (rows: true, columns: predicted)."""
+        for t in self._texts:
+            self.removeItem(t)
+        self._texts = []
+        self._n = n = len(classes)
+        matrix = np.asarray(matrix, dtype=float).reshape(n, n)
+        rows = matrix.sum(axis=1, keepdims=True)
+        normalised = np.divide(matrix, rows, out=np.zeros_like(matrix), where=rows > 0)
+        # ImageItem is indexed [x, y]: transpose so that x = predicted, y = true.
+        self._image.setImage(normalised.T, levels=(0.0, 1.0))
+        self._image.setLookupTable(pg.colormap.get("viridis").getLookupTable(nPts=256))
+        self._image.setRect(0, 0, n, n)
+        if n <= 30:
+            for i in range(n):
+                for j in range(n):
+                    colour = "k" if normalised[i, j] > 0.6 else "w"
+                    text = pg.TextItem(str(int(matrix[i, j])), color=colour, anchor=(0.5, 0.5))
+                    text.setPos(j + 0.5, i + 0.5)
+                    self.addItem(text)
+                    self._texts.append(text)
+        ticks = [(k + 0.5, name[:10]) for k, name in enumerate(classes)] if n <= 30 else []
+        self.getAxis("bottom").setTicks([ticks])
+        self.getAxis("left").setTicks([ticks])
+        self.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+
+    def _on_click(self, event: Any) -> None:
+        if self._n == 0:
+            return
+        point = self.getPlotItem().vb.mapSceneToView(event.scenePos())
+        col, row = int(np.floor(point.x())), int(np.floor(point.y()))
+        if 0 <= row < self._n and 0 <= col < self._n:
+            self.cell_clicked.emit(row, col)
+
+
+class ResultsView(QWidget):
+    """Shows ``test_results.json`` of a run."""
+
+    show_message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultsView")
+        self.results: dict[str, Any] | None = None
+        self.run_dir = ""
+        self._stack = QStackedWidget(self)
+        self.empty = EmptyState(self.tr("No results yet.\n\nTrain a model (Train view), or select a finished run "
+                                        "in the Runs view, to see its test accuracy and confusion matrix here."))
+        self._stack.addWidget(self.empty)
+        self._stack.addWidget(self._build())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self._stack)
+
+    def _build(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.header = QLabel()
+        self.header.setObjectName("resultsHeader")
+        self.header.setWordWrap(True)
+        layout.addWidget(self.header)
+        left = QSplitter(Qt.Orientation.Vertical)
+        self.confusion = set_names(ConfusionPlot(), "confusionMatrix", self.tr("Confusion matrix; click a cell"))
+        self.confusion.setTitle(self.tr("Confusion matrix (click a cell)"), size="10pt")
+        self.confusion.cell_clicked.connect(self.select_cell)
+        self.per_class = set_names(pg.PlotWidget(), "perClassAccuracy", self.tr("Per-class accuracy"))
+        self.per_class.setTitle(self.tr("Per-class test accuracy"), size="10pt")
+        self.per_class.setMenuEnabled(False)
+        self.per_class.setMouseEnabled(x=False, y=False)
+        self.per_class.setYRange(0, 1)
+        left.addWidget(self.confusion)
+        left.addWidget(self.per_class)
+        left.setSizes([480, 220])
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.cell_label = QLabel(self.tr("Click a cell of the confusion matrix to see the images behind it."))
+        self.cell_label.setObjectName("cellLabel")
+        self.cell_label.setWordWrap(True)
+        self.cell_grid = set_names(ThumbnailGrid(72), "cellImages", self.tr("Images behind the selected cell"))
+        self.hard_label = QLabel(self.tr("<b>Hardest examples</b> — the most confidently wrong test images"))
+        self.hard_grid = set_names(ThumbnailGrid(72), "hardestExamples", self.tr("Hardest examples"))
+        for w, stretch in ((self.cell_label, 0), (self.cell_grid, 1), (self.hard_label, 0), (self.hard_grid, 1)):
+            rl.addWidget(w, stretch)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([620, 640])
+        layout.addWidget(split, 1)
+        return page
+
+    def clear(self) -> None:
+        """Back to the empty state."""
+        self.results = None
+        self._stack.setCurrentIndex(0)
+
+    def load_run(self, run_dir: str) -> bool:
+        """Show the test results of a run folder; return False (empty state) when it has none."""
+        from cnn_studio.core.runs import read_test_results
+
+        self.run_dir = str(run_dir)
+        results = read_test_results(run_dir)
+        if not results or not results.get("confusion_matrix"):
+            self.clear()
+            self.empty.setText(self.tr("The run {name} has no test results (it was stopped early, or the dataset "
+                                       "has no test split).").format(name=Path(run_dir).name))
+            return False
+        self.show_results(results, Path(run_dir).name)
+        return True
+
+    def show_results(self, results: dict[str, Any], title: str = "") -> None:
+        """Show a ``test_results.json`` dictionary."""
+        self.results = results
+        classes = list(results["classes"])
+        matrix = np.asarray(results["confusion_matrix"], dtype=float)
+        self.header.setText(self.tr("<span style='font-size:15pt'><b>Test accuracy {acc:.2%}</b></span> &nbsp; "
+                                    "{count} test images · loss {loss:.4f} · {wrong} misclassified &nbsp; <i>{title}</i>")
+                            .format(acc=results.get("accuracy", float("nan")), count=results.get("count", 0),
+                                    loss=results.get("loss", float("nan")),
+                                    wrong=results.get("misclassified_total", 0), title=title))
+        self.confusion.set_matrix(matrix, classes)
+        self.per_class.clear()
+        per = results.get("per_class_accuracy", {})
+        values = np.array([np.nan if per.get(c) is None else per.get(c) for c in classes], dtype=float)
+        self.per_class.addItem(pg.BarGraphItem(x=np.arange(len(classes)), height=np.nan_to_num(values), width=0.7,
+                                               brush=pg.mkBrush(*PALETTE[0]), pen=pg.mkPen(None)))
+        step = max(1, len(classes) // 20)
+        self.per_class.getAxis("bottom").setTicks([[(i, classes[i][:10]) for i in range(0, len(classes), step)]])
+        self.per_class.setYRange(0, 1)
+        self.hard_grid.clear()
+        for m in results.get("misclassified", [])[:60]:
+            self._add_thumb(self.hard_grid, m)
+        self.cell_grid.clear()
+        self.cell_label.setText(self.tr("Click a cell of the confusion matrix to see the images behind it."))
+        self._stack.setCurrentIndex(1)
+
+    def _add_thumb(self, grid: ThumbnailGrid, m: dict[str, Any]) -> None:
+        caption = f"{m['predicted'][:9]} {m['confidence']:.0%}"
+        tip = self.tr("{path}\ntrue: {t}, predicted: {p} ({c:.1%})").format(path=m["path"], t=m["true"],
+                                                                          p=m["predicted"], c=m["confidence"])
+        grid.add_image(m["path"], caption, data=m["path"], tooltip=tip)
+
+    def cell_images(self, true_index: int, predicted_index: int) -> list[dict[str, Any]]:
+        """Return the images of one confusion cell, most confident first."""
+        if self.results is None:
+            return []
+        source = self.results.get("predictions") or self.results.get("misclassified", [])
+        items = [m for m in source if m["true_index"] == true_index and m["predicted_index"] == predicted_index]
+        return sorted(items, key=lambda m: -m["confidence"])
+
+    def select_cell(self, true_index: int, predicted_index: int) -> None:
+        """Show the images behind a cell (true vs predicted, confidence), sorted by confidence."""
+        if self.results is None:
+            return
+        classes = self.results["classes"]
+        count = int(np.asarray(self.results["confusion_matrix"])[true_index, predicted_index])
+        items = self.cell_images(true_index, predicted_index)
+        self.cell_grid.clear()
+        for m in items[:MAX_CELL_IMAGES]:
+            self._add_thumb(self.cell_grid, m)
+        note = ""
+        if true_index == predicted_index and not self.results.get("predictions"):
+            note = self.tr(" Correct predictions are not stored per image; only mistakes are listed.")
+        self.cell_label.setText(self.tr("<b>true {t} → predicted {p}</b>: {n} images, {k} shown, most confident "
+                                        "first.{note}").format(t=classes[true_index], p=classes[predicted_index],
+                                                               n=count, k=min(len(items), MAX_CELL_IMAGES), note=note))

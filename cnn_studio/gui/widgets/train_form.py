@@ -1,0 +1,181 @@
+"""The hyperparameter form of the Train panel: edits a TrainConfig, validated as you type."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
+                               QWidget)
+
+from cnn_studio.gui.widgets.common import set_names
+
+INVALID_STYLE = "background: #ffe0e0;"
+
+
+class TrainForm(QWidget):
+    """Hyperparameters; ``changed`` fires on every edit, ``error`` holds the first problem ('' if none)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from cnn_studio.core import config as c
+
+        super().__init__(parent)
+        self.setObjectName("trainForm")
+        self.error = ""
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+
+        def spin(name: str, label: str, lo: int, hi: int, value: int, special: str = "") -> QSpinBox:
+            w = set_names(QSpinBox(), name, label)
+            w.setRange(lo, hi)
+            w.setValue(value)
+            if special:
+                w.setSpecialValueText(special)
+            w.valueChanged.connect(self._on_edit)
+            form.addRow(label, w)
+            return w
+
+        def dspin(name: str, label: str, lo: float, hi: float, value: float, step: float) -> QDoubleSpinBox:
+            w = set_names(QDoubleSpinBox(), name, label)
+            w.setRange(lo, hi)
+            w.setDecimals(3)
+            w.setSingleStep(step)
+            w.setValue(value)
+            w.valueChanged.connect(self._on_edit)
+            form.addRow(label, w)
+            return w
+
+        def combo(name: str, label: str, values: tuple[str, ...]) -> QComboBox:
+            w = set_names(QComboBox(), name, label)
+            w.addItems(list(values))
+            w.currentIndexChanged.connect(self._on_edit)
+            form.addRow(label, w)
+            return w
+
+        def line(name: str, label: str, text: str, tip: str) -> QLineEdit:
+            w = set_names(QLineEdit(text), name, label)
+            w.setToolTip(tip)
+            w.textChanged.connect(self._on_edit)
+            form.addRow(label, w)
+            return w
+
+        tr = self.tr
+        self.epochs = spin("epochs", tr("Epochs"), 1, 100000, 10)
+        self.batch_size = spin("batchSize", tr("Batch size"), 1, 65536, 128)
+        self.optimizer = combo("optimizer", tr("Optimizer"), c.OPTIMIZERS)
+        self.lr = line("learningRate", tr("Learning rate"), "0.1", tr("A positive number below 100, e.g. 0.1 or 1e-3."))
+        self.momentum = dspin("momentum", tr("Momentum"), 0.0, 0.999, 0.9, 0.05)
+        self.weight_decay = line("weightDecay", tr("Weight decay"), "0.0001", tr("Zero or a small positive number, e.g. 5e-4."))
+        self.schedule = combo("schedule", tr("LR schedule"), c.SCHEDULES)
+        self.warmup = dspin("warmupEpochs", tr("Warm-up epochs"), 0.0, 1000.0, 0.0, 0.5)
+        self.label_smoothing = dspin("labelSmoothing", tr("Label smoothing"), 0.0, 0.99, 0.0, 0.05)
+        self.translate = spin("augmentTranslate", tr("Augment: shift (px)"), 0, 64, 4)
+        self.flip = set_names(QCheckBox(tr("horizontal flip")), "augmentFlip", tr("Augment: horizontal flip"))
+        self.flip.setChecked(True)
+        self.flip.toggled.connect(self._on_edit)
+        form.addRow(tr("Augment: flip"), self.flip)
+        self.cutout = spin("cutout", tr("Augment: cutout (px)"), 0, 256, 0)
+        self.image_size = spin("imageSize", tr("Image size"), 0, 1024, 0, tr("auto"))
+        self.input_size = spin("inputSize", tr("Input size"), 0, 1024, 0, tr("auto"))
+        self.validation = combo("validationSource", tr("Held-out set"), c.VALIDATION_SOURCES)
+        self.device = combo("device", tr("Device"), c.DEVICES)
+        self.precision = combo("precision", tr("Precision"), c.PRECISIONS)
+        self.seed = spin("seed", tr("Seed"), 0, 2**31 - 1, 0)
+        self.message = QLabel()
+        self.message.setObjectName("formMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        form.addRow(self.message)
+        self._base: Any = None
+
+    # --- validation ------------------------------------------------------------------------
+    @staticmethod
+    def _parse_float(widget: QLineEdit) -> float | None:
+        try:
+            value = float(widget.text().strip())
+        except ValueError:
+            return None
+        return value if value == value and abs(value) != float("inf") else None
+
+    def _on_edit(self) -> None:
+        self.validate()
+        self.changed.emit()
+
+    def validate(self, base: Any = None) -> str:
+        """Check every field; show and return the first problem ('' when valid)."""
+        from cnn_studio.core.errors import ConfigError
+
+        problem = ""
+        for widget, what in ((self.lr, self.tr("Learning rate")), (self.weight_decay, self.tr("Weight decay"))):
+            ok = self._parse_float(widget) is not None
+            widget.setStyleSheet("" if ok else INVALID_STYLE)
+            if not ok and not problem:
+                problem = self.tr("{what} must be a number, e.g. 0.01 or 1e-3.").format(what=what)
+        if not problem:
+            try:
+                self._build(base or self._base_config()).validate()
+            except ConfigError as exc:
+                problem = str(exc)
+        self.error = problem
+        self.message.setText(problem)
+        return problem
+
+    def _base_config(self) -> Any:
+        from cnn_studio.core.config import TrainConfig
+
+        return self._base or TrainConfig()
+
+    # --- config ----------------------------------------------------------------------------
+    def _build(self, cfg: Any) -> Any:
+        optim = replace(cfg.optim, optimizer=self.optimizer.currentText(), lr=self._parse_float(self.lr) or 0.0,
+                        momentum=float(self.momentum.value()), weight_decay=self._parse_float(self.weight_decay) or 0.0,
+                        schedule=self.schedule.currentText(), warmup_epochs=float(self.warmup.value()),
+                        label_smoothing=float(self.label_smoothing.value()))
+        data = replace(cfg.data, augment_translate=self.translate.value(), augment_flip=self.flip.isChecked(),
+                       cutout=self.cutout.value(), image_size=self.image_size.value() or None,
+                       input_size=self.input_size.value() or None, validation=self.validation.currentText())
+        return replace(cfg, optim=optim, data=data, epochs=self.epochs.value(), batch_size=self.batch_size.value(),
+                       device=self.device.currentText(), precision=self.precision.currentText(), seed=self.seed.value())
+
+    def apply_to(self, cfg: Any) -> Any:
+        """Return ``cfg`` with this form's values; ConfigError if a field is invalid."""
+        from cnn_studio.core.errors import ConfigError
+
+        problem = self.validate(cfg)
+        if problem:
+            raise ConfigError(problem)
+        return self._build(cfg)
+
+    def load_from(self, cfg: Any) -> None:
+        """Show ``cfg``'s values (signals blocked while filling, then one ``changed``)."""
+        self._base = cfg
+        widgets = [self.epochs, self.batch_size, self.optimizer, self.lr, self.momentum, self.weight_decay,
+                   self.schedule, self.warmup, self.label_smoothing, self.translate, self.flip, self.cutout,
+                   self.image_size, self.input_size, self.validation, self.device, self.precision, self.seed]
+        for w in widgets:
+            w.blockSignals(True)
+        o, d = cfg.optim, cfg.data
+        self.epochs.setValue(cfg.epochs)
+        self.batch_size.setValue(cfg.batch_size)
+        self.optimizer.setCurrentText(o.optimizer)
+        self.lr.setText(f"{o.lr:g}")
+        self.momentum.setValue(o.momentum)
+        self.weight_decay.setText(f"{o.weight_decay:g}")
+        self.schedule.setCurrentText(o.schedule)
+        self.warmup.setValue(o.warmup_epochs)
+        self.label_smoothing.setValue(o.label_smoothing)
+        self.translate.setValue(d.augment_translate)
+        self.flip.setChecked(d.augment_flip)
+        self.cutout.setValue(d.cutout)
+        self.image_size.setValue(d.image_size or 0)
+        self.input_size.setValue(d.input_size or 0)
+        self.validation.setCurrentText(d.validation)
+        self.device.setCurrentText(cfg.device)
+        self.precision.setCurrentText(cfg.precision)
+        self.seed.setValue(cfg.seed)
+        for w in widgets:
+            w.blockSignals(False)
+        self._on_edit()

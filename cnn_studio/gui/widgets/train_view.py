@@ -1,0 +1,263 @@
+"""The Train panel: hyperparameters, Start/Pause/Stop, live curves, progress with ETA, event log."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
+                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
+
+from cnn_studio.gui.widgets.common import format_seconds, set_names
+from cnn_studio.gui.widgets.plots import PALETTE, SeriesBuffer, make_curve, make_plot
+from cnn_studio.gui.widgets.train_form import TrainForm
+
+REDRAW_MS = 100  # curves are redrawn at most 10 times a second
+SMOOTHING = 0.8  # exponential smoothing of the per-step loss
+
+
+class TrainView(QWidget):
+    """Drives a run through the window's controller and shows its progress live."""
+
+    start_requested = Signal()
+    pause_requested = Signal()
+    resume_requested = Signal()
+    stop_requested = Signal()
+    save_config_requested = Signal()
+    load_config_requested = Signal()
+    defaults_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainView")
+        self.form = TrainForm()
+        self._state = "idle"
+        self._ready_reason = ""
+        self._smoothed: float | None = None
+        self._run_started_at = 0.0
+        self._start_epoch = 0
+        self._dirty = False
+        self.series = {name: SeriesBuffer() for name in
+                       ("train_loss", "heldout_loss", "train_accuracy", "heldout_accuracy", "step_loss", "lr",
+                        "images_per_second")}
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_left())
+        splitter.addWidget(self._build_right())
+        splitter.setSizes([340, 940])
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self.redraw)
+        self.form.changed.connect(self._update_buttons)
+        self._update_buttons()
+
+    # --- building ------------------------------------------------------------------------
+    def _build_left(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        self.start_button = set_names(QPushButton(self.tr("Start")), "startButton", self.tr("Start training"))
+        self.pause_button = set_names(QPushButton(self.tr("Pause")), "pauseButton", self.tr("Pause or resume training"))
+        self.stop_button = set_names(QPushButton(self.tr("Stop")), "stopButton", self.tr("Stop training"))
+        self.start_button.setStyleSheet("font-weight: bold;")
+        self.start_button.clicked.connect(self.start_requested)
+        self.pause_button.clicked.connect(self._on_pause_clicked)
+        self.stop_button.clicked.connect(self.stop_requested)
+        for b in (self.start_button, self.pause_button, self.stop_button):
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.ready_label = QLabel()
+        self.ready_label.setObjectName("readyLabel")
+        self.ready_label.setWordWrap(True)
+        self.ready_label.setStyleSheet("color: #555;")
+        layout.addWidget(self.ready_label)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        for text, name, signal in ((self.tr("Family defaults"), "defaultsButton", self.defaults_requested),
+                                   (self.tr("Save config…"), "saveConfigButton", self.save_config_requested),
+                                   (self.tr("Load config…"), "loadConfigButton", self.load_config_requested)):
+            b = set_names(QPushButton(text), name, text.rstrip("…"))
+            b.clicked.connect(signal)
+            row.addWidget(b)
+        layout.addLayout(row)
+        return panel
+
+    def _build_right(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout()
+        self.epoch_progress = set_names(QProgressBar(), "epochProgress", self.tr("Epoch progress"))
+        self.run_progress = set_names(QProgressBar(), "runProgress", self.tr("Run progress"))
+        for bar in (self.epoch_progress, self.run_progress):
+            bar.setRange(0, 1000)
+            bar.setValue(0)
+        self.epoch_label = QLabel(self.tr("Epoch"))
+        self.run_label = QLabel(self.tr("Run"))
+        self.eta_label = QLabel()
+        self.eta_label.setObjectName("etaLabel")
+        grid.addWidget(self.epoch_label, 0, 0)
+        grid.addWidget(self.epoch_progress, 0, 1)
+        grid.addWidget(self.run_label, 1, 0)
+        grid.addWidget(self.run_progress, 1, 1)
+        grid.addWidget(self.eta_label, 0, 2, 2, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+
+        plots = QGridLayout()
+        self.loss_plot = make_plot(self.tr("Loss"), self.tr("loss"))
+        self.acc_plot = make_plot(self.tr("Accuracy"), self.tr("accuracy"))
+        self.lr_plot = make_plot(self.tr("Learning rate"), self.tr("lr"))
+        self.speed_plot = make_plot(self.tr("Throughput"), self.tr("images/s"))
+        self.acc_plot.setYRange(0, 1)
+        self.curves = {
+            "step_loss": make_curve(self.loss_plot, self.tr("train (per step, smoothed)"), (170, 200, 230)),
+            "train_loss": make_curve(self.loss_plot, self.tr("train"), PALETTE[0], symbol="o"),
+            "heldout_loss": make_curve(self.loss_plot, self.tr("held-out"), PALETTE[1], symbol="s"),
+            "train_accuracy": make_curve(self.acc_plot, self.tr("train"), PALETTE[0], symbol="o"),
+            "heldout_accuracy": make_curve(self.acc_plot, self.tr("held-out"), PALETTE[1], symbol="s"),
+            "lr": make_curve(self.lr_plot, self.tr("lr"), PALETTE[2]),
+            "images_per_second": make_curve(self.speed_plot, self.tr("images/s"), PALETTE[4]),
+        }
+        for i, plot in enumerate((self.loss_plot, self.acc_plot, self.lr_plot, self.speed_plot)):
+            plot.setObjectName(("lossPlot", "accuracyPlot", "lrPlot", "speedPlot")[i])
+            plots.addWidget(plot, i // 2, i % 2)
+        plots_widget = QWidget()
+        plots_widget.setLayout(plots)
+        self.log = set_names(QPlainTextEdit(), "eventLog", self.tr("Event log"))
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.log.setPlaceholderText(self.tr("Open a dataset, pick a model, then press Start (F5)."))
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(plots_widget)
+        vertical.addWidget(self.log)
+        vertical.setSizes([560, 130])
+        layout.addWidget(vertical, 1)
+        return panel
+
+    # --- buttons and state ---------------------------------------------------------------
+    def _on_pause_clicked(self) -> None:
+        if self._state == "paused":
+            self.resume_requested.emit()
+        else:
+            self.pause_requested.emit()
+
+    def set_ready(self, reason: str) -> None:
+        """Tell the view why training cannot start ('' = it can)."""
+        self._ready_reason = reason
+        self._update_buttons()
+
+    def set_state(self, state: str) -> None:
+        """Reflect the controller's state: idle, training, paused or stopping."""
+        self._state = state
+        self.pause_button.setText(self.tr("Resume") if state == "paused" else self.tr("Pause"))
+        if state in ("training", "paused"):
+            self._timer.start()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        running = self._state != "idle"
+        reason = self._ready_reason or self.form.error
+        self.start_button.setEnabled(not running and not reason)
+        self.pause_button.setEnabled(self._state in ("training", "paused"))
+        self.stop_button.setEnabled(self._state in ("training", "paused"))
+        self.form.setEnabled(not running)
+        self.ready_label.setText(reason if not running else "")
+
+    def append_log(self, text: str) -> None:
+        """Add a timestamped line to the event log."""
+        self.log.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
+
+    # --- events from the controller ------------------------------------------------------
+    def clear_curves(self) -> None:
+        """Empty every curve and progress bar (a new run starts)."""
+        for buffer in self.series.values():
+            buffer.clear()
+        self._smoothed = None
+        self.epoch_progress.setValue(0)
+        self.run_progress.setValue(0)
+        self.eta_label.clear()
+        self._dirty = True
+        self.redraw()
+
+    def on_run_started(self, event: Any) -> None:
+        """A run (new or resumed) began."""
+        self._run_started_at = time.monotonic()
+        self._start_epoch = event.start_epoch
+        self.append_log(self.tr("Run started: {model} on {device} ({precision}), {n} training images, "
+                                "{m} {held} images, {steps} steps per epoch → {dir}").format(
+            model=event.model_name, device=event.device, precision=event.precision, n=event.train_images,
+            m=event.heldout_images, held=event.heldout_name or self.tr("held-out"), steps=event.steps_per_epoch,
+            dir=event.run_dir))
+
+    def on_batch_progress(self, event: Any) -> None:
+        """Throttled progress inside an epoch."""
+        self._smoothed = event.loss if self._smoothed is None else SMOOTHING * self._smoothed + (1 - SMOOTHING) * event.loss
+        self.series["step_loss"].append(event.epoch_fraction, self._smoothed)
+        self.series["lr"].append(event.epoch_fraction, event.lr)
+        self.series["images_per_second"].append(event.epoch_fraction, event.images_per_second)
+        self.epoch_progress.setValue(int(1000 * event.step / max(event.steps_per_epoch, 1)))
+        self.run_progress.setValue(int(1000 * event.global_step / max(event.total_steps, 1)))
+        self.epoch_label.setText(self.tr("Epoch {e}").format(e=event.epoch))
+        remaining = None
+        if event.images_per_second > 0 and event.global_step > 0:
+            elapsed = time.monotonic() - self._run_started_at
+            done_steps = max(event.global_step - self._start_epoch * event.steps_per_epoch, 1)
+            remaining = elapsed / done_steps * (event.total_steps - event.global_step)
+        self.eta_label.setText(self.tr("{ips:.0f} images/s\nETA {eta}").format(
+            ips=event.images_per_second, eta=format_seconds(remaining)))
+        self._dirty = True
+
+    def on_epoch_ended(self, event: Any) -> None:
+        """Add one epoch's points."""
+        x = float(event.epoch)
+        self.series["train_loss"].append(x, event.train_loss)
+        self.series["train_accuracy"].append(x, event.train_accuracy)
+        self.series["heldout_loss"].append(x, event.heldout_loss)
+        self.series["heldout_accuracy"].append(x, event.heldout_accuracy)
+        held = (self.tr(", {name} loss {loss:.4f}, accuracy {acc:.2%}").format(
+            name=event.heldout_name, loss=event.heldout_loss, acc=event.heldout_accuracy)
+            if event.heldout_accuracy is not None else "")
+        self.append_log(self.tr("Epoch {e}/{n}: train loss {tl:.4f}, accuracy {ta:.2%}{held}{best} "
+                                "({s:.1f} s, {ips:.0f} images/s)").format(
+            e=event.epoch, n=event.epochs, tl=event.train_loss, ta=event.train_accuracy, held=held,
+            best=self.tr(" — best so far") if event.is_best else "", s=event.seconds, ips=event.images_per_second))
+        self.epoch_progress.setValue(1000)
+        self._dirty = True
+        self.redraw()
+
+    def on_run_finished(self, event: Any) -> None:
+        """The run ended (completed, stopped or failed)."""
+        test = self.tr(", test accuracy {acc:.2%}").format(acc=event.test_accuracy) if event.test_accuracy is not None else ""
+        self.append_log(self.tr("Run {status} after {n} epochs{test}. {message}").format(
+            status=event.status, n=event.epochs_completed, test=test, message=event.message))
+        if event.status == "completed":
+            self.run_progress.setValue(1000)
+        self.eta_label.setText(self.tr("{status}\nin {t}").format(status=event.status,
+                                                                 t=format_seconds(event.seconds)))
+        self._dirty = True
+        self.redraw()
+
+    def on_failed(self, message: str) -> None:
+        """The run failed with a message."""
+        self.append_log(self.tr("Failed: {message}").format(message=message))
+
+    def redraw(self) -> None:
+        """Push the buffers into the persistent curves (only when something changed)."""
+        if not self._dirty:
+            if self._state == "idle":
+                self._timer.stop()
+            return
+        self._dirty = False
+        for name, curve in self.curves.items():
+            buffer = self.series[name]
+            curve.setData(buffer.x, buffer.y, connect="finite")
