@@ -42,10 +42,10 @@ def cache_dir_for(cache_dir: str | os.PathLike | None) -> Path:
 def dataset_key(root: str, file_stats: dict[str, tuple[int, int]], settings: dict[str, Any]) -> str:
     """Hash the file list (relative paths, sizes, mtimes), settings and decoder version."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(json.dumps({"settings": settings, "decoder": DECODER_VERSION}, sort_keys=True).encode())
-    start = len(root) + 1
-    parts = [f"{p[start:]}\x00{size}\x00{mtime}" for p, (size, mtime) in sorted(file_stats.items())]
-    h.update("\n".join(parts).encode("utf-8", "surrogateescape"))
+    h.update(json.dumps({"root": root, "settings": settings, "decoder": DECODER_VERSION}, sort_keys=True).encode())
+    # The listing's order is deterministic (sorted folders and files), so no sort is needed here.
+    h.update("\n".join(file_stats).encode("utf-8", "surrogateescape"))
+    h.update(np.array(list(file_stats.values()), dtype=np.int64).tobytes())
     return h.hexdigest()
 
 

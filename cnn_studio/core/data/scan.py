@@ -126,7 +126,7 @@ def _is_ignored(name: str) -> bool:
 def _scandir(path: str, problems: list[Problem]) -> list[os.DirEntry]:
     try:
         with os.scandir(path) as it:
-            return sorted(it, key=lambda e: e.name)
+            return list(it)
     except OSError as exc:
         problems.append(Problem(path, f"cannot read the folder ({exc.strerror or exc})"))
         return []
@@ -137,7 +137,7 @@ def _collect_files(folder: str, listing_stats: dict, skipped: list[str], problem
 
     The hot loop of a cache hit (one ``stat`` per file), so it is kept tight.
     """
-    found: list[str] = []
+    found: list[tuple[str, int, int]] = []
     exts = IMAGE_EXTENSIONS
     for entry in _scandir(folder, problems):
         name = entry.name
@@ -145,7 +145,8 @@ def _collect_files(folder: str, listing_stats: dict, skipped: list[str], problem
             continue
         try:
             if entry.is_dir():
-                found.extend(_collect_files(entry.path, listing_stats, skipped, problems))
+                sub = _collect_files(entry.path, listing_stats, skipped, problems)
+                found.extend((p, *listing_stats[p]) for p in sub)
                 continue
             dot = name.rfind(".")
             if dot <= 0 or name[dot:].lower() not in exts:
@@ -156,10 +157,11 @@ def _collect_files(folder: str, listing_stats: dict, skipped: list[str], problem
         except OSError as exc:
             problems.append(Problem(entry.path, f"cannot read the file ({exc.strerror or exc})"))
             continue
-        path = entry.path
-        listing_stats[path] = (st.st_size, st.st_mtime_ns)
-        found.append(path)
-    return found
+        found.append((entry.path, st.st_size, st.st_mtime_ns))
+    found.sort()
+    for path, size, mtime in found:
+        listing_stats.setdefault(path, (size, mtime))
+    return [f[0] for f in found]
 
 
 def _class_dirs(folder: str, problems: list[Problem], skipped: list[str]) -> dict[str, str]:
