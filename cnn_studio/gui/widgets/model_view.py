@@ -261,11 +261,10 @@ class ModelView(QWidget):
         for child in node.children:
             item.addChild(self._make_item(child))
         if node.total_params > 0:
-            flags = item.flags() | Qt.ItemFlag.ItemIsUserCheckable
-            if node.children:
-                flags |= Qt.ItemFlag.ItemIsAutoTristate
-            item.setFlags(flags)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked)
+        else:  # nothing to train: no checkbox
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
         return item
 
     # --- freezing ------------------------------------------------------------------------
@@ -304,6 +303,7 @@ class ModelView(QWidget):
                 module = self.model.get_submodule(path)
                 trainable = any(p.requires_grad for p in module.parameters())
                 item.setCheckState(0, Qt.CheckState.Checked if trainable else Qt.CheckState.Unchecked)
+        self._refresh_parent_states()
         self.tree.blockSignals(False)
         self.tree.viewport().update()
         self._update_totals()
@@ -312,15 +312,43 @@ class ModelView(QWidget):
         if column != 0 or self.model is None:
             return
         self.tree.blockSignals(True)
+        state = item.checkState(0)
+        if item.childCount() and state != Qt.CheckState.PartiallyChecked:
+            self._set_descendants(item, state)
         for path, leaf in self._items.items():
             if leaf.childCount() == 0 and leaf.flags() & Qt.ItemFlag.ItemIsUserCheckable:
                 trainable = leaf.checkState(0) == Qt.CheckState.Checked
                 for p in self.model.get_submodule(path).parameters():
                     p.requires_grad_(trainable)
+        self._refresh_parent_states()
         self.tree.blockSignals(False)
         self._custom = True
         self._update_totals()
         self.freeze_changed.emit()
+
+    def _refresh_parent_states(self) -> None:
+        """Give every parent the tri-state of its checkable descendants (paramless modules ignored)."""
+
+        def visit(item: QTreeWidgetItem) -> Qt.CheckState | None:
+            if not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                return None
+            if item.childCount() == 0:
+                return item.checkState(0)
+            states = {s for s in (visit(item.child(i)) for i in range(item.childCount())) if s is not None}
+            state = states.pop() if len(states) == 1 else Qt.CheckState.PartiallyChecked
+            item.setCheckState(0, state)
+            return state
+
+        for i in range(self.tree.topLevelItemCount()):
+            visit(self.tree.topLevelItem(i))
+
+    def _set_descendants(self, item: QTreeWidgetItem, state: Qt.CheckState) -> None:
+        for i in range(item.childCount()):
+            child = item.child(i)
+            if child.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                if child.childCount() == 0:
+                    child.setCheckState(0, state)
+                self._set_descendants(child, state)
 
     def _update_totals(self) -> None:
         trainable = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
