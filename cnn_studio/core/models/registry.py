@@ -55,7 +55,7 @@ class ModelInfo:
     std: tuple[float, float, float] | None
     head: str
     stages: tuple[str, ...]
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Return plain JSON-able data."""
