@@ -6,13 +6,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from cnn_studio.core.config import FreezeConfig
+from cnn_studio.core.config import FREEZE_PRESETS, FreezeConfig
 from cnn_studio.core.errors import ModelError
 from cnn_studio.core.models import get_model, get_model_info
 from cnn_studio.core.models.freezing import PRESETS, apply_freeze, param_groups, set_bn_eval
 from cnn_studio.core.models.layers import layer_tree
-
-from cnn_studio.core.config import FREEZE_PRESETS
 
 
 def _model(name: str = "resnet20"):
