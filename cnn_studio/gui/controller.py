@@ -52,6 +52,7 @@ class Controller(QObject):
         self._train_worker: TrainingWorker | None = None
         self._tasks: dict[int, tuple[QThread, TaskWorker, _TaskRelay]] = {}
         self._next_task = 0
+        self._snapshot_layers: set[str] = set()
         self.last_config: Any = None
         self.last_result: Any = None
 
@@ -86,7 +87,7 @@ class Controller(QObject):
             raise RuntimeError("A training run is already in progress.")
         from cnn_studio.core.training.control import TrainingControl
 
-        self._control = TrainingControl()
+        self._control = TrainingControl(snapshot_layers=self._snapshot_layers)
         self.last_config = cfg
         self.last_result = None
         thread = QThread()
@@ -143,13 +144,12 @@ class Controller(QObject):
             self._control.resume()  # a paused run must wake up to see the stop flag
             self._set_state(STOPPING)
 
-    def set_snapshot_layers(self, paths: set[str]) -> None:
+    @Slot(object)
+    def set_snapshot_layers(self, paths: Any) -> None:
         """Tell the running engine which conv layers to snapshot at epoch end (Inspect view)."""
-        if self._control is not None and hasattr(self._control, "snapshot_layers"):
-            try:
-                self._control.snapshot_layers = set(paths)
-            except AttributeError:
-                pass
+        self._snapshot_layers = set(paths or ())
+        if self._control is not None:
+            self._control.snapshot_layers = self._snapshot_layers
 
     # --- short tasks ---------------------------------------------------------------------
     def run_task(self, fn: Callable[[Callable[..., None], Callable[[], bool]], Any], *,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QWidget
 
 from cnn_studio.gui.controller import IDLE, Controller
@@ -111,8 +111,12 @@ class MainWindow(QMainWindow):
         c.run_finished.connect(self._on_run_finished)
         c.training_failed.connect(self._on_training_failed)
         c.training_thread_finished.connect(self._on_training_thread_finished)
+        # the Inspect and Predict views (another part of the app) plug in here
         if hasattr(self.inspect_view, "on_weights_snapshot"):
             c.weights_snapshot.connect(self.inspect_view.on_weights_snapshot)
+        if hasattr(self.inspect_view, "snapshot_layers_changed"):
+            self.inspect_view.snapshot_layers_changed.connect(c.set_snapshot_layers)
+            c.set_snapshot_layers(self.inspect_view.wanted_snapshot_layers())
         self.runs_view.resume_requested.connect(self.resume_run)
         self.runs_view.run_selected.connect(self.show_run_results)
         self.runs_view.export_requested.connect(self.export_for_server)
