@@ -5,13 +5,15 @@
 # time from launch to the window shown.
 #
 # Usage: scripts/build_and_check.sh            (uses `python` on PATH, e.g. an activated venv)
-#        PYTHON=.venv/bin/python scripts/build_and_check.sh
+#        BUILD_PYTHON=.venv/bin/python scripts/build_and_check.sh
 #        scripts/build_and_check.sh --check-only   (skip the build; check an existing dist/)
 # Works on Linux, macOS and Windows (Git Bash). Needs ~6 GB of free disk with the CUDA torch build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-PY=${PYTHON:-python}
+PY=${BUILD_PYTHON:-python}
+# The checks run from a temporary folder: make a relative interpreter path absolute.
+case "$PY" in */*) PY="$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")" ;; esac
 APP=cnn-studio
 DIST="$ROOT/dist/$APP"
 case "$(uname -s)" in
