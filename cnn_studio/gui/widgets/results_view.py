@@ -57,7 +57,7 @@ class ConfusionPlot(pg.PlotWidget):
                     text.setPos(j + 0.5, i + 0.5)
                     self.addItem(text)
                     self._texts.append(text)
-        ticks = [(k + 0.5, name[:10]) for k, name in enumerate(classes)] if n <= 30 else []
+        ticks = [(k + 0.5, name[:12]) for k, name in enumerate(classes)] if n <= 30 else []
         self.getAxis("bottom").setTicks([ticks])
         self.getAxis("left").setTicks([ticks])
         self.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)

@@ -15,6 +15,8 @@ from cnn_studio.gui.widgets.train_form import TrainForm
 
 REDRAW_MS = 100  # curves are redrawn at most 10 times a second
 SMOOTHING = 0.8  # exponential smoothing of the per-step loss
+PLOT_CURVES = {"loss": ("step_loss", "train_loss", "heldout_loss"), "accuracy": ("train_accuracy", "heldout_accuracy"),
+               "lr": ("lr",), "speed": ("images_per_second",)}
 
 
 class TrainView(QWidget):
@@ -37,7 +39,7 @@ class TrainView(QWidget):
         self._smoothed: float | None = None
         self._run_started_at = 0.0
         self._start_epoch = 0
-        self._dirty = False
+        self._dirty_plots: list[str] = []
         self.series = {name: SeriesBuffer() for name in
                        ("train_loss", "heldout_loss", "train_accuracy", "heldout_accuracy", "step_loss", "lr",
                         "images_per_second")}
@@ -186,8 +188,8 @@ class TrainView(QWidget):
         self.epoch_progress.setValue(0)
         self.run_progress.setValue(0)
         self.eta_label.clear()
-        self._dirty = True
-        self.redraw()
+        self._mark_dirty(*PLOT_CURVES)
+        self.redraw(everything=True)
 
     def on_run_started(self, event: Any) -> None:
         """A run (new or resumed) began."""
@@ -215,7 +217,7 @@ class TrainView(QWidget):
             remaining = elapsed / done_steps * (event.total_steps - event.global_step)
         self.eta_label.setText(self.tr("{ips:.0f} images/s\nETA {eta}").format(
             ips=event.images_per_second, eta=format_seconds(remaining)))
-        self._dirty = True
+        self._mark_dirty("loss", "lr", "speed")
 
     def on_epoch_ended(self, event: Any) -> None:
         """Add one epoch's points."""
@@ -232,8 +234,7 @@ class TrainView(QWidget):
             e=event.epoch, n=event.epochs, tl=event.train_loss, ta=event.train_accuracy, held=held,
             best=self.tr(" — best so far") if event.is_best else "", s=event.seconds, ips=event.images_per_second))
         self.epoch_progress.setValue(1000)
-        self._dirty = True
-        self.redraw()
+        self._mark_dirty("loss", "accuracy")
 
     def on_run_finished(self, event: Any) -> None:
         """The run ended (completed, stopped or failed)."""
@@ -244,20 +245,31 @@ class TrainView(QWidget):
             self.run_progress.setValue(1000)
         self.eta_label.setText(self.tr("{status}\nin {t}").format(status=event.status,
                                                                  t=format_seconds(event.seconds)))
-        self._dirty = True
-        self.redraw()
+        self._mark_dirty(*PLOT_CURVES)
+        self.redraw(everything=True)
 
     def on_failed(self, message: str) -> None:
         """The run failed with a message."""
         self.append_log(self.tr("Failed: {message}").format(message=message))
 
-    def redraw(self) -> None:
-        """Push the buffers into the persistent curves (only when something changed)."""
-        if not self._dirty:
+    def redraw(self, everything: bool = False) -> None:
+        """Push the buffers into the persistent curves.
+
+        Each timer tick repaints one plot (round robin, ~2 ms each) so that no single event-loop
+        task paints all four plots at once; ``everything`` updates all curves now (run end).
+        """
+        if not self._dirty_plots:
             if self._state == "idle":
                 self._timer.stop()
             return
-        self._dirty = False
-        for name, curve in self.curves.items():
-            buffer = self.series[name]
-            curve.setData(buffer.x, buffer.y, connect="finite")
+        plots = list(self._dirty_plots) if everything else [self._dirty_plots[0]]
+        for plot in plots:
+            self._dirty_plots.remove(plot)
+            for name in PLOT_CURVES[plot]:
+                buffer = self.series[name]
+                self.curves[name].setData(buffer.x, buffer.y, connect="finite")
+
+    def _mark_dirty(self, *plots: str) -> None:
+        for plot in plots:
+            if plot not in self._dirty_plots:
+                self._dirty_plots.append(plot)

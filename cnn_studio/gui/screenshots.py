@@ -1,0 +1,79 @@
+"""Render the main window's views to PNG offscreen: ``python -m cnn_studio.gui.screenshots docs``.
+
+Opens the demo dataset, trains the small CNN for a few epochs, and saves the window at 1280x800
+with each of the Dataset, Model, Train, Runs and Results tabs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+VIEWS = (("dataset_view", "dataset.png"), ("train_view", "train.png"), ("runs_view", "runs.png"),
+         ("results_view", "results.png"), ("model_view", "model.png"))
+
+
+def render(out_dir: str, epochs: int = 4) -> list[Path]:
+    """Write the screenshots into ``out_dir``; return their paths."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    base = tempfile.mkdtemp(prefix="cnn-studio-shots-")
+    for kind in ("DATA", "CACHE", "RUNS"):
+        os.environ[f"CNN_STUDIO_{kind}_DIR"] = os.path.join(base, kind.lower())
+    import pyqtgraph as pg
+
+    from cnn_studio.gui.app import make_application
+    from cnn_studio.gui.main_window import MainWindow
+
+    app = make_application()
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+
+    def wait(condition, timeout: float = 300.0) -> None:
+        end = time.monotonic() + timeout
+        while not condition() and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
+    window.open_demo()
+    wait(lambda: window.dataset is not None and window._scan_task is None)
+    window.model_view.select_model("simple_cnn")
+    window.train_view.form.epochs.setValue(epochs)
+    window.train_view.form.device.setCurrentText("cpu")
+    done: list[bool] = []
+    window.controller.training_thread_finished.connect(lambda: done.append(True))
+    window.start_training()
+    wait(lambda: bool(done))
+    window.runs_view.select_paths([r.path for r in window.runs_view.runs])
+    results = window.results_view
+    if results.results is not None:
+        classes = results.results["classes"]
+        matrix = results.results["confusion_matrix"]
+        off = [(i, j) for i in range(len(classes)) for j in range(len(classes)) if i != j and matrix[i][j]]
+        if off:
+            results.select_cell(*max(off, key=lambda ij: matrix[ij[0]][ij[1]]))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for attr, name in VIEWS:
+        if attr == "model_view":  # a deeper model with a preset shows the freezing tree best
+            window.model_view.select_model("resnet20")
+            window.model_view.apply_preset("last-stage")
+        window.tabs.setCurrentWidget(getattr(window, attr))
+        for _ in range(10):
+            app.processEvents()
+            time.sleep(0.02)
+        path = out / name
+        window.grab().save(str(path))
+        written.append(path)
+    window.close()
+    return written
+
+
+if __name__ == "__main__":
+    for p in render(sys.argv[1] if len(sys.argv) > 1 else "docs"):
+        print(p)
