@@ -21,9 +21,10 @@ def ready_window(qtbot, window, tiny_dataset):
 def test_tiny_run_completes_and_curves_hold_epoch_values(qtbot, ready_window):
     w = ready_window
     configure_tiny_run(w, epochs=2)
-    epochs, finished = [], []
+    epochs, finished, progress = [], [], []
     w.controller.epoch_ended.connect(epochs.append)
     w.controller.run_finished.connect(finished.append)
+    w.controller.batch_progressed.connect(progress.append)
     assert w.train_view.start_button.isEnabled()
     with qtbot.waitSignal(w.controller.training_thread_finished, timeout=120000):
         w.train_view.start_button.click()
@@ -36,8 +37,10 @@ def test_tiny_run_completes_and_curves_hold_epoch_values(qtbot, ready_window):
     assert np.allclose(y, [e.train_loss for e in epochs])
     _x, acc = w.train_view.curves["heldout_accuracy"].getData()
     assert np.allclose(acc, [e.heldout_accuracy for e in epochs])
-    # the per-step curves got points too, and the run folder has the same epoch values
-    assert len(w.train_view.curves["step_loss"].getData()[0]) >= 1
+    # the per-step curve holds one point per (throttled) progress event, and the run folder has the
+    # same epoch values
+    step_x, _ = w.train_view.curves["step_loss"].getData()
+    assert (0 if step_x is None else len(step_x)) == len(progress)
     run_dir = finished[0].run_dir
     recorded = read_metrics(run_dir, kind="epoch")
     assert np.allclose([r["train_loss"] for r in recorded], y)
