@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +110,8 @@ def _temporary_user_dirs(base: Path) -> Iterator[None]:
 
 
 def _check_torch(state: _State) -> None:
-    """torch works and torchvision's compiled operators are registered (the classic freeze trap)."""
+    """torch works, torchvision's compiled operators are registered (the classic freeze trap) and
+    TorchScript finds torch's sources."""
     import torch
     import torchvision
 
@@ -118,6 +120,12 @@ def _check_torch(state: _State) -> None:
     kept = torchvision.ops.nms(boxes, scores, iou_threshold=0.5).tolist()
     if kept != [0, 2]:
         raise SelfTestError(f"torchvision.ops.nms returned {kept}, expected [0, 2]")
+    # TorchScript compiles torch's own Python sources: a frozen app must ship them (pyz+py).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.jit is deprecated in favour of torch.export
+        scripted = torch.jit.script(torch.nn.Sequential(torch.nn.ReLU(), torch.nn.Flatten()))
+    if scripted(torch.tensor([[-1.0, 2.0]])).tolist() != [[0.0, 2.0]]:
+        raise SelfTestError("a TorchScript-compiled ReLU gave a wrong result")
     device = "cuda" if torch.cuda.is_available() else "cpu"
     state.figures.append(f"torch {torch.__version__} ({device})")
 

@@ -46,3 +46,12 @@ def test_self_test_fails_with_the_reason_when_the_demo_dataset_is_missing(tmp_pa
     assert "self-test ok" not in result.stdout
     reason = result.stderr.strip().splitlines()[-1]
     assert reason.startswith("self-test FAILED at scan: "), result.stderr[-3000:]
+
+
+@pytest.mark.skipif(not sys.platform.startswith(("linux", "win")), reason="process start time is read on Linux and Windows")
+def test_process_age_counts_from_process_start() -> None:
+    code = ("import time; time.sleep(0.5); "
+            "from cnn_studio.selftest import process_age_seconds; print(process_age_seconds())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    age = float(out.stdout.strip())
+    assert 0.5 <= age < 30.0, age
