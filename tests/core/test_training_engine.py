@@ -51,6 +51,13 @@ def test_short_run_learns_and_writes_the_run_folder(data_root, tmp_path):
     assert tests["misclassified_total"] == round(24 * (1 - tests["accuracy"]))
     for m in tests["misclassified"]:
         assert m["true"] != m["predicted"] and 0 <= m["confidence"] <= 1 and m["path"].endswith(".png")
+    # every test image has its prediction, so each confusion cell can list its images
+    preds = tests["predictions"]
+    assert len(preds) == 24 and len({p["path"] for p in preds}) == 24
+    cells = np.zeros((3, 3), dtype=int)
+    for p in preds:
+        cells[p["true_index"], p["predicted_index"]] += 1
+    assert cells.tolist() == tests["confusion_matrix"]
     best = load_checkpoint(folder / "best.pt")
     assert best["class_names"] == ["blue", "green", "red"] and best["input_size"] == 16
     last = load_checkpoint(folder / "last.pt")

@@ -83,18 +83,19 @@ def evaluate(model: torch.nn.Module, batches: Iterable[tuple[torch.Tensor, torch
 
 def test_results_dict(result: EvalResult, class_names: list[str], paths: list[str], labels: list[int],
                       max_misclassified: int = 1000) -> dict[str, Any]:
-    """Return the ``test_results.json`` content: accuracy, per-class, confusion, misclassified images.
+    """Return the ``test_results.json`` content: accuracy, per-class, confusion, per-image results.
 
-    Misclassified images are sorted by confidence (most confident mistakes first) and capped.
+    ``predictions`` holds every test image (path, true and predicted class, confidence) in
+    dataset order, so any confusion-matrix cell can show its images; ``misclassified`` is the
+    mistakes sorted by confidence (most confident first), capped.
     """
-    mistakes = []
+    records = []
     for index, (predicted, confidence) in enumerate(zip(result.predictions, result.confidences)):
         true = int(labels[index])
-        if predicted != true:
-            mistakes.append({"path": paths[index], "true": class_names[true], "predicted": class_names[predicted],
-                             "true_index": true, "predicted_index": int(predicted),
-                             "confidence": round(float(confidence), 6)})
-    mistakes.sort(key=lambda m: -m["confidence"])
+        records.append({"path": paths[index], "true": class_names[true], "predicted": class_names[predicted],
+                        "true_index": true, "predicted_index": int(predicted),
+                        "confidence": round(float(confidence), 6)})
+    mistakes = sorted((r for r in records if r["true_index"] != r["predicted_index"]), key=lambda m: -m["confidence"])
     return {
         "accuracy": result.accuracy,
         "loss": result.loss,
@@ -102,6 +103,7 @@ def test_results_dict(result: EvalResult, class_names: list[str], paths: list[st
         "classes": list(class_names),
         "per_class_accuracy": {name: acc for name, acc in zip(class_names, result.per_class)},
         "confusion_matrix": result.confusion,
+        "predictions": records,
         "misclassified": mistakes[:max_misclassified],
         "misclassified_total": len(mistakes),
     }
