@@ -12,6 +12,10 @@ line with the result: ``status``, ``test_accuracy``, ``best_val_accuracy``, ``ep
 
 Exit codes: 0 completed, 1 failed (e.g. NaN loss, out of memory), 2 user error (bad option,
 folder or checkpoint), 130 stopped by Ctrl-C.
+
+Several processes: ``torchrun --nproc_per_node N -m cnn_studio train --config run.json`` (see
+``cnn_studio.core.training.distributed.torchrun_command``). Rank 0 prints and writes the run
+folder; the other ranks print only their errors.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import signal
 import sys
 import time
@@ -132,12 +137,17 @@ def run_train(args: argparse.Namespace) -> int:
         cfg.validate()
     control = TrainingControl()
     printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
-    previous = _install_sigint(control)
+    rank, world_size = _rank_and_world_size()
+    previous = _install_sigint(control, quiet=rank != 0, distributed=world_size > 1)
     try:
         result = train(cfg, callbacks=[printer], control=control, resume_from=args.resume)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+    if rank != 0:  # torchrun's other ranks: only their errors
+        if result.status == "failed":
+            print(f"error (rank {rank}): {result.message}", file=sys.stderr, flush=True)
+        return _exit_code(result.status)
     if args.json:
         final = {"event": "result", **{k: v for k, v in result.to_dict().items() if k != "history"}}
         print(json.dumps(_json_safe(final)), flush=True)
@@ -145,16 +155,37 @@ def run_train(args: argparse.Namespace) -> int:
         _print_summary(result)
     if result.status == "failed":
         print(f"error: {result.message}", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_STOPPED if result.status == "stopped" else 0
+    return _exit_code(result.status)
 
 
-def _install_sigint(control: Any) -> Any:
-    """First Ctrl-C stops cooperatively (last.pt is saved); a second one interrupts at once."""
+def _exit_code(status: str) -> int:
+    return EXIT_FAILED if status == "failed" else (EXIT_STOPPED if status == "stopped" else 0)
+
+
+def _rank_and_world_size() -> tuple[int, int]:
+    """This process's rank and the number of processes (torchrun's variables; 0 and 1 without)."""
+    try:
+        return int(os.environ.get("RANK", "0") or 0), int(os.environ.get("WORLD_SIZE", "1") or 1)
+    except ValueError:
+        return 0, 1  # the engine reports the bad variable as a user error
+
+
+def _install_sigint(control: Any, *, quiet: bool = False, distributed: bool = False) -> Any:
+    """First Ctrl-C stops cooperatively (last.pt is saved); a second one interrupts at once.
+
+    Distributed, further Ctrl-Cs are ignored: torchrun forwards the terminal's signal a second time,
+    and all ranks must reach the same batch to stop together (torchrun kills them if they do not
+    finish within its grace period).
+    """
     def handler(signum: int, frame: Any) -> None:
         if control.stop_requested:
+            if distributed:
+                return
             raise KeyboardInterrupt
-        print("\nstopping after the current batch (Ctrl-C again to abort)...", file=sys.stderr, flush=True)
+        if not quiet:
+            again = "" if distributed else " (Ctrl-C again to abort)"
+            print(f"\nstopping all processes at the next agreement point{again}..." if distributed else
+                  f"\nstopping after the current batch{again}...", file=sys.stderr, flush=True)
         control.stop()
 
     try:

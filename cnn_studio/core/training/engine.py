@@ -13,7 +13,8 @@ Design (why it is fast and safe):
   out-of-memory error ends the run ``failed`` with advice, and never overwrites the last good
   checkpoint.
 - Distributed (torchrun): rank and world size come from the environment (:class:`DistContext`);
-  only rank 0 writes files and calls callbacks; epoch metrics are summed over ranks.
+  only rank 0 writes files and calls callbacks; epoch metrics are summed over ranks; every rank
+  agrees on NaN and stop every few batches (``distributed.py``), so all ranks end together.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from cnn_studio.core import runs
 from cnn_studio.core.checkpoint import check_compatible, load_checkpoint, load_model_state, restore_rng_state
 from cnn_studio.core.config import TrainConfig
 from cnn_studio.core.errors import CheckpointError, UserError
-from cnn_studio.core.training import run_state
+from cnn_studio.core.training import distributed, run_state
 from cnn_studio.core.training.callbacks import Callback, CallbackList
 from cnn_studio.core.training.control import StopTraining, TrainingControl
 from cnn_studio.core.training.evaluation import autocast_context, evaluate, test_results_dict
@@ -134,16 +135,14 @@ class Trainer:
     def _setup(self) -> None:
         cfg, dist = self.cfg, self.dist
         if dist.distributed:
-            run_state.init_distributed(dist, cfg.device)
+            self.owns_group = distributed.init_process_group(dist, cfg.device)
         self.device = resolve_device(cfg.device, dist)
         self.amp_dtype, self.precision = resolve_precision(cfg.precision, self.device)
         if self.device.type == "cuda":
             torch.backends.cudnn.benchmark = True
         run_state.seed_everything(cfg.seed)
         if self.dataset is None:
-            from cnn_studio.core.data.dataset import open_dataset
-
-            self.dataset = open_dataset(cfg.data, cancel=lambda: self.control.stop_requested)
+            self.dataset = self._open_dataset()
         ds = self.dataset
         self.classes = list(ds.classes)
         train_split = ds.splits.get("train")
@@ -158,7 +157,8 @@ class Trainer:
         self.mean, self.std = resolve_normalization(cfg, ds, self.prepared.info)
         self.input_size = resolve_input_size(cfg, int(ds.image_size))
         if dist.distributed:
-            self.prepared.forward = run_state.wrap_distributed(self.prepared, cfg, self.device)
+            self.prepared.forward = distributed.wrap_model(self.prepared, cfg, self.device)
+            self.model = self.prepared.model  # SyncBatchNorm-converted if asked (same parameters)
         self.train_loader = run_state.make_split_loader(self, train_split, train=True)
         self.steps_per_epoch = len(self.train_loader)
         self.optimizer = build_optimizer(self.prepared.groups, cfg.optim)
@@ -173,8 +173,23 @@ class Trainer:
             self._restore(self.resume_ckpt)
         self.run_dir = run_state.choose_run_dir(self) if dist.is_main else None
 
+    def _open_dataset(self) -> Any:
+        """Open ``cfg.data``; distributed: each node's local rank 0 first (it builds the cache once)."""
+        from cnn_studio.core.data.dataset import open_dataset
+
+        dist = self.dist
+        later = dist.distributed and dist.local_rank != 0
+        if later:
+            dist.barrier()
+        try:
+            return open_dataset(self.cfg.data, cancel=lambda: self.control.stop_requested)
+        finally:
+            if dist.distributed and not later:
+                dist.barrier()  # also on failure: the others then meet the same error themselves
+
     def _restore(self, ckpt: dict) -> None:
         name = "The checkpoint to resume"
+        distributed.check_resume_world_size(ckpt, self.dist.world_size)
         check_compatible(ckpt, model_name=self.cfg.model.name, num_classes=len(self.classes), name=name)
         load_model_state(self.model, ckpt, name)
         try:
@@ -197,6 +212,14 @@ class Trainer:
     # --- the run -------------------------------------------------------------------------------
     def run(self) -> RunResult:
         """Set up, train, evaluate; always emits ``RunFinished`` once the run folder exists."""
+        self.owns_group = False
+        try:
+            return self._run()
+        finally:
+            if self.owns_group:
+                distributed.destroy_process_group()
+
+    def _run(self) -> RunResult:
         started = time.perf_counter()
         self._setup()  # UserErrors here propagate: nothing has started yet
         status, message, self.test_accuracy = "completed", "", None
@@ -219,6 +242,11 @@ class Trainer:
                 del exc
                 run_state.free_memory(self)
                 self._report_failure(message, "", "out_of_memory", True)
+            elif self.dist.distributed and distributed.is_peer_failure(exc):
+                first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+                status = "failed"
+                message = distributed.peer_failure_message(self.dist.rank, len(self.history), self.run_dir)
+                self._report_failure(message, f"{type(exc).__name__}: {first_line}", "peer_failed", True)
             else:
                 user = isinstance(exc, UserError)
                 details = "" if user else "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
@@ -262,12 +290,14 @@ class Trainer:
             for x, y in batches:
                 if ctl.is_paused:
                     t_pause = time.perf_counter()
-                    ctl.check()
+                    self._check()
                     paused_s += time.perf_counter() - t_pause
                     last_event = time.perf_counter()
                 else:
-                    ctl.check()
+                    self._check()
                 self._train_step(x, y, stats)
+                if self.dist.distributed and self.step_in_epoch % distributed.SYNC_EVERY_STEPS == 0:
+                    self._agree(stats)
                 n = y.shape[0]
                 images += n
                 window_images += n
@@ -283,6 +313,25 @@ class Trainer:
             self.images_seen += images
             self.train_seconds += seconds
             self._end_epoch(stats, seconds, images)
+            if self.dist.distributed:
+                self._agree(stats)  # a stop asked during the epoch ends the run here, after last.pt
+
+    def _check(self) -> None:
+        """Pause and stop at a batch boundary; distributed, a stop waits for the next agreement."""
+        if self.dist.distributed:
+            self.control.wait_while_paused()
+        else:
+            self.control.check()
+
+    def _agree(self, stats: RunningStats) -> None:
+        """Every rank, same step: stop all together if any rank's loss is NaN/inf or any asked to stop."""
+        nonfinite = ~torch.isfinite(stats.sums[0])
+        bad, stop = distributed.agree(self.dist, nonfinite=nonfinite, stop=self.control.stop_requested,
+                                      device=self.device)
+        if bad:
+            raise NonFiniteLoss(run_state.nonfinite_message(self))
+        if stop:
+            raise StopTraining("training stopped (asked on one of the ranks)")
 
     def _train_step(self, x: torch.Tensor, y: torch.Tensor, stats: RunningStats) -> None:
         cfg = self.cfg
@@ -329,7 +378,7 @@ class Trainer:
         if self.heldout_name:
             held = evaluate(self.prepared.forward, self.heldout_loader(), num_classes=len(self.classes),
                             device=self.device, amp_dtype=self.amp_dtype, channels_last=self.cfg.channels_last,
-                            reduce=self.dist.reduce_sum, check=self.control.check)
+                            reduce=self.dist.reduce_sum, check=self._check)
         epoch = self.epoch + 1
         held_acc = held.accuracy if held else None
         is_best = held_acc is not None and (self.best_accuracy is None or held_acc > self.best_accuracy)
@@ -366,18 +415,20 @@ class Trainer:
         if split is None or len(split.labels) == 0:
             return None
         accuracy = None
-        if self.dist.is_main:
-            best = Path(self.run_dir) / runs.BEST_CHECKPOINT
-            if best.is_file():
-                load_model_state(self.model, load_checkpoint(best, map_location=self.device))
-            loader = run_state.make_split_loader(self, split, train=False, world_size=1)
-            result = evaluate(self.model, loader, num_classes=len(self.classes), device=self.device,
-                              amp_dtype=self.amp_dtype, channels_last=self.cfg.channels_last,
-                              collect_predictions=True, check=self.control.check)
-            data = test_results_dict(result, self.classes, list(split.paths), split.labels.tolist())
-            runs.write_json_atomic(Path(self.run_dir) / runs.TEST_RESULTS_FILE, data)
-            accuracy = result.accuracy
-        self.dist.barrier()
+        try:
+            if self.dist.is_main:
+                best = Path(self.run_dir) / runs.BEST_CHECKPOINT
+                if best.is_file():
+                    load_model_state(self.model, load_checkpoint(best, map_location=self.device))
+                loader = run_state.make_split_loader(self, split, train=False, world_size=1)
+                result = evaluate(self.model, loader, num_classes=len(self.classes), device=self.device,
+                                  amp_dtype=self.amp_dtype, channels_last=self.cfg.channels_last,
+                                  collect_predictions=True, check=self._check)
+                data = test_results_dict(result, self.classes, list(split.paths), split.labels.tolist())
+                runs.write_json_atomic(Path(self.run_dir) / runs.TEST_RESULTS_FILE, data)
+                accuracy = result.accuracy
+        finally:
+            self.dist.barrier()  # the other ranks wait for rank 0's full test pass
         return accuracy
 
 

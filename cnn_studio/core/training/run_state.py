@@ -16,10 +16,8 @@ import torch
 
 from cnn_studio.core import runs
 from cnn_studio.core.checkpoint import capture_rng_state, make_checkpoint, restore_rng_state, save_checkpoint
-from cnn_studio.core.config import TrainConfig
 from cnn_studio.core.errors import ConfigError
 from cnn_studio.core.training.events import RunStarted
-from cnn_studio.core.training.setup import DistContext, PreparedModel
 
 if TYPE_CHECKING:  # pragma: no cover
     from cnn_studio.core.training.engine import RunResult, Trainer
@@ -35,31 +33,6 @@ def seed_everything(seed: int) -> None:
 def capture_rng() -> dict[str, Any]:
     """RNG states to store in a checkpoint."""
     return capture_rng_state()
-
-
-# --- distributed -------------------------------------------------------------------------------
-def init_distributed(dist: DistContext, device_name: str) -> None:
-    """Join torchrun's process group: NCCL on CUDA, Gloo on CPU."""
-    if not torch.distributed.is_available():
-        raise ConfigError("This PyTorch build has no distributed support; run with one process.")
-    if torch.distributed.is_initialized():
-        return
-    use_cuda = device_name in ("auto", "cuda") and torch.cuda.is_available()
-    if use_cuda:
-        torch.cuda.set_device(dist.local_rank % torch.cuda.device_count())
-    torch.distributed.init_process_group(backend="nccl" if use_cuda else "gloo")
-
-
-def wrap_distributed(prepared: PreparedModel, cfg: TrainConfig, device: torch.device) -> torch.nn.Module:
-    """Return the DistributedDataParallel wrapper of the model (SyncBatchNorm if asked)."""
-    from torch.nn.parallel import DistributedDataParallel
-
-    model = prepared.model
-    if cfg.sync_bn:
-        model = torch.nn.SyncBatchNorm.convert_sync_batchnorm(model)
-        prepared.model = model
-    ids = [device.index] if device.type == "cuda" else None
-    return DistributedDataParallel(model, device_ids=ids)
 
 
 # --- loaders and folders -----------------------------------------------------------------------
@@ -79,7 +52,7 @@ def skip_batches(t: "Trainer", batches: Iterator, count: int, stats: Any) -> Non
     """Resume inside an epoch: draw the batches already trained on, then restore the RNG."""
     for _ in range(count):
         next(batches, None)
-    if t.resume_sums is not None:
+    if t.resume_sums is not None and t.dist.is_main:  # saved summed over ranks: counted once
         stats.sums.copy_(torch.as_tensor(t.resume_sums, dtype=torch.float64))
     restore_rng_state(t.resume_rng_now)
 
@@ -122,6 +95,7 @@ def build_checkpoint(t: "Trainer", *, epoch: int, training_state: bool, **extra:
         model_state={k: v.detach().cpu() for k, v in t.model.state_dict().items()},
         model_options=dict(t.cfg.model.options), image_size=int(t.dataset.image_size), input_size=t.input_size,
         mean=t.mean, std=t.std, epoch=epoch, global_step=t.global_step, config=t.cfg.to_dict(),
+        world_size=t.dist.world_size,
         metrics={"heldout_name": t.heldout_name, "best_accuracy": t.best_accuracy,
                  "last_accuracy": t.history[-1]["heldout_accuracy"] if t.history else None,
                  "history": list(t.history)},
@@ -146,11 +120,14 @@ def save_epoch_checkpoints(t: "Trainer", epoch: int, is_best: bool) -> None:
 
 def save_stopped(t: "Trainer") -> None:
     """On a stop inside an epoch, write last.pt so a resume continues at the same batch."""
-    if not t.dist.is_main or not hasattr(t, "epoch") or t.step_in_epoch == 0 or len(t.history) > t.epoch:
+    if not hasattr(t, "epoch") or t.step_in_epoch == 0 or len(t.history) > t.epoch:
         return  # nothing new since the last epoch's last.pt
+    # Distributed, every rank stopped at the same batch (the engine's agreement): sum the sums.
+    sums = t.dist.reduce_sum(t.stats.sums.clone()).cpu().tolist()
+    if not t.dist.is_main:
+        return
     ckpt = build_checkpoint(t, epoch=t.epoch, training_state=True, rng_state=t.epoch_rng,
-                            rng_state_now=capture_rng_state(), epoch_step=t.step_in_epoch,
-                            epoch_sums=t.stats.sums.cpu().tolist())
+                            rng_state_now=capture_rng_state(), epoch_step=t.step_in_epoch, epoch_sums=sums)
     save_checkpoint(ckpt, Path(t.run_dir) / runs.LAST_CHECKPOINT)
 
 
