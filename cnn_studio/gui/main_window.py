@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         self.runs_view.run_selected.connect(self.show_run_results)
         self.runs_view.export_requested.connect(self.export_for_server)
         self.results_view.show_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.results_view.inspect_requested.connect(self.inspect_image)
 
     def _restore(self) -> None:
         geometry = self.settings.geometry()
@@ -367,6 +368,18 @@ class MainWindow(QMainWindow):
         """Show a run's test results in the Results view."""
         self.results_view.load_run(run_dir)
 
+    def inspect_image(self, path: str, checkpoint: str = "") -> None:
+        """Open an image in the Inspect view, with ``checkpoint``'s model unless it is already loaded."""
+        view = self.inspect_view
+        if not hasattr(view, "set_image_path"):
+            return
+        current = getattr(getattr(view, "predictor", None), "source", None)
+        if checkpoint and current != checkpoint:
+            loaded = self.results_view.loaded_predictor()  # shared: every use holds its lock
+            view.set_model_source(loaded if loaded is not None and loaded.source == checkpoint else checkpoint)
+        view.set_image_path(path)
+        self.tabs.setCurrentWidget(view)
+
     def _on_training_failed(self, message: str, details: str, user_error: bool) -> None:
         self.train_view.on_failed(message)
         dialogs.show_error(self, message, "" if user_error else details)
@@ -399,6 +412,12 @@ class MainWindow(QMainWindow):
             self.predict_view.add_paths(images + folders)
 
     # --- closing ---------------------------------------------------------------------------
+    def shutdown_views(self) -> None:
+        """Cancel the views' background jobs (Results, Inspect, Predict) and wait for them."""
+        for view in (self.results_view, self.inspect_view, self.predict_view):
+            if hasattr(view, "shutdown"):
+                view.shutdown()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.controller.is_training():
             if not self._close_requested:
@@ -414,6 +433,7 @@ class MainWindow(QMainWindow):
         if self.controller.has_running_threads():
             self.controller.cancel_tasks()
             self.controller.shutdown(30000)
+        self.shutdown_views()
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_window_state(self.saveState())
         try:

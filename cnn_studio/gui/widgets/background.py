@@ -98,6 +98,10 @@ class TaskRunner(QObject):
             return bool(self._live)
         return any(task.kind == kind for task, _, _ in self._live.values())
 
+    def active_threads(self) -> int:
+        """How many pool threads are running a job right now (0 after ``shutdown``)."""
+        return self._pool.activeThreadCount()
+
     def shutdown(self, timeout_ms: int = 30000) -> bool:
         """Cancel every job, wait for running ones, and drop their results; True if all ended."""
         for kind in list(self._cancels):

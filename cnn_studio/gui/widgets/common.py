@@ -78,6 +78,19 @@ class ThumbnailGrid(QListWidget):
         item.setToolTip(tooltip or caption)
         self.addItem(item)
 
+    def set_picture(self, row: int, image: Any) -> None:
+        """Replace the thumbnail of ``row`` with a uint8 CHW/HWC picture (scaled to the icon size)."""
+        item = self.item(row)
+        if item is None:
+            return
+        qimage = chw_to_qimage(image).scaled(self._icon_size, self._icon_size, Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation)
+        item.setIcon(QIcon(QPixmap.fromImage(qimage)))
+
+    def icon_image(self, row: int) -> QImage:
+        """The thumbnail of ``row`` as a QImage at the icon size (for tests and screenshots)."""
+        return self.item(row).icon().pixmap(self._icon_size, self._icon_size).toImage()
+
     def captions(self) -> list[str]:
         """Return the captions shown, in order."""
         return [self.item(i).text() for i in range(self.count())]

@@ -224,6 +224,8 @@ class InspectView(QWidget):
         first_stage = predictor.stages[0] if predictor.stages else (order[0] if order else "")
         if not self.select_layer(first_stage):
             self.tree.setCurrentItem(root)
+        if not self.gradcam.use_selected_layer():  # (the layer change above already asked for it otherwise)
+            self._request_gradcam()
         self.snapshot_layers_changed.emit(self.wanted_snapshot_layers())
 
     def _add_node(self, parent: QTreeWidgetItem, node: Any) -> QTreeWidgetItem:

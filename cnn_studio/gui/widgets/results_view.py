@@ -1,4 +1,8 @@
-"""The Results panel: test accuracy, per-class accuracy, a clickable confusion matrix, hardest examples."""
+"""The Results panel: test accuracy, per-class accuracy, a clickable confusion matrix, hardest examples.
+
+The images behind a clicked cell can show their Grad-CAM (the run's best checkpoint, computed in a
+background ``TaskRunner`` job, see ``cell_gradcam``); double-clicking one sends it to Inspect.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
+from cnn_studio.gui.widgets.background import TaskRunner
+from cnn_studio.gui.widgets.cell_gradcam import CellCam, CellGradcamBar, checkpoint_of_run, compute_cell_cams
 from cnn_studio.gui.widgets.common import EmptyState, ThumbnailGrid, set_names
 from cnn_studio.gui.widgets.plots import PALETTE
 
@@ -75,12 +81,20 @@ class ResultsView(QWidget):
     """Shows ``test_results.json`` of a run."""
 
     show_message = Signal(str)
+    inspect_requested = Signal(str, str)  # image path, checkpoint ('' when the run has none)
+    cell_gradcam_shown = Signal(int)      # how many of the cell's thumbnails carry a heatmap
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resultsView")
         self.results: dict[str, Any] | None = None
         self.run_dir = ""
+        self._runner = TaskRunner(self)
+        self._predictor: Any = None          # Predictor of _predictor_checkpoint, loaded by a job
+        self._predictor_checkpoint = ""
+        self._shown: list[dict[str, Any]] = []  # the records behind the cell grid, in row order
+        self._plain_icons: list[Any] = []
+        self._cams: dict[int, CellCam] = {}
         self._stack = QStackedWidget(self)
         self.empty = EmptyState(self.tr("No results yet.\n\nTrain a model (Train view), or select a finished run "
                                         "in the Runs view, to see its test accuracy and confusion matrix here."))
@@ -116,10 +130,14 @@ class ResultsView(QWidget):
         self.cell_label = QLabel(self.tr("Click a cell of the confusion matrix to see the images behind it."))
         self.cell_label.setObjectName("cellLabel")
         self.cell_label.setWordWrap(True)
+        self.cell_gradcam = CellGradcamBar()
+        self.cell_gradcam.recompute_requested.connect(self._request_cams)
+        self.cell_gradcam.redraw_requested.connect(self._draw_cams)
         self.cell_grid = set_names(ThumbnailGrid(72), "cellImages", self.tr("Images behind the selected cell"))
+        self.cell_grid.itemDoubleClicked.connect(self._on_cell_image_double_clicked)
         self.hard_label = QLabel(self.tr("<b>Hardest examples</b> — the most confidently wrong test images"))
         self.hard_grid = set_names(ThumbnailGrid(72), "hardestExamples", self.tr("Hardest examples"))
-        for w, stretch in ((self.cell_label, 0), (self.cell_grid, 1), (self.hard_label, 0), (self.hard_grid, 1)):
+        for w, stretch in ((self.cell_label, 0), (self.cell_gradcam, 0), (self.cell_grid, 1), (self.hard_label, 0), (self.hard_grid, 1)):
             rl.addWidget(w, stretch)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -131,6 +149,7 @@ class ResultsView(QWidget):
     def clear(self) -> None:
         """Back to the empty state."""
         self.results = None
+        self._forget_cell()
         self._stack.setCurrentIndex(0)
 
     def load_run(self, run_dir: str) -> bool:
@@ -138,6 +157,9 @@ class ResultsView(QWidget):
         from cnn_studio.core.runs import read_test_results
 
         self.run_dir = str(run_dir)
+        if checkpoint_of_run(self.run_dir) != self._predictor_checkpoint:
+            self._runner.cancel("cell_gradcam")
+            self._predictor, self._predictor_checkpoint = None, ""
         results = read_test_results(run_dir)
         if not results or not results.get("confusion_matrix"):
             self.clear()
@@ -169,7 +191,7 @@ class ResultsView(QWidget):
         self.hard_grid.clear()
         for m in results.get("misclassified", [])[:60]:
             self._add_thumb(self.hard_grid, m)
-        self.cell_grid.clear()
+        self._forget_cell()
         self.cell_label.setText(self.tr("Click a cell of the confusion matrix to see the images behind it."))
         self._stack.setCurrentIndex(1)
 
@@ -177,6 +199,8 @@ class ResultsView(QWidget):
         caption = f"{m['predicted'][:9]} {m['confidence']:.0%}"
         tip = self.tr("{path}\ntrue: {t}, predicted: {p} ({c:.1%})").format(path=m["path"], t=m["true"],
                                                                           p=m["predicted"], c=m["confidence"])
+        if grid is self.cell_grid:
+            tip += self.tr("\nDouble-click to open it in the Inspect view.")
         grid.add_image(m["path"], caption, data=m["path"], tooltip=tip)
 
     def cell_images(self, true_index: int, predicted_index: int) -> list[dict[str, Any]]:
@@ -194,12 +218,113 @@ class ResultsView(QWidget):
         classes = self.results["classes"]
         count = int(np.asarray(self.results["confusion_matrix"])[true_index, predicted_index])
         items = self.cell_images(true_index, predicted_index)
-        self.cell_grid.clear()
-        for m in items[:MAX_CELL_IMAGES]:
+        self._forget_cell()
+        self._shown = items[:MAX_CELL_IMAGES]
+        for m in self._shown:
             self._add_thumb(self.cell_grid, m)
+        self._plain_icons = [self.cell_grid.item(row).icon() for row in range(self.cell_grid.count())]
         note = ""
         if true_index == predicted_index and not self.results.get("predictions"):
             note = self.tr(" Correct predictions are not stored per image; only mistakes are listed.")
         self.cell_label.setText(self.tr("<b>true {t} → predicted {p}</b>: {n} images, {k} shown, most confident "
                                         "first.{note}").format(t=classes[true_index], p=classes[predicted_index],
                                                                n=count, k=min(len(items), MAX_CELL_IMAGES), note=note))
+        if self.cell_gradcam.enabled():
+            self._request_cams()
+
+    # --- Grad-CAM of the cell's images (background) ----------------------------------------
+    def checkpoint(self) -> str | None:
+        """The checkpoint the cell heatmaps are computed with (the run's best.pt), or None."""
+        return checkpoint_of_run(self.run_dir)
+
+    def loaded_predictor(self) -> Any:
+        """The ``Predictor`` the heatmaps were computed with (None until a Grad-CAM job loaded it)."""
+        return self._predictor if self._predictor_checkpoint == self.checkpoint() else None
+
+    def cell_cams(self) -> dict[int, CellCam]:
+        """The heatmaps computed so far for the shown cell, by thumbnail row."""
+        return dict(self._cams)
+
+    def is_busy(self) -> bool:
+        """True while a background job has not delivered its result."""
+        return self._runner.is_busy()
+
+    def active_threads(self) -> int:
+        """Pool threads running a job of this view right now."""
+        return self._runner.active_threads()
+
+    def shutdown(self) -> None:
+        """Cancel the Grad-CAM job and wait for it (call before the window closes)."""
+        self._runner.shutdown()
+
+    def _forget_cell(self) -> None:
+        self._runner.cancel("cell_gradcam")
+        self.cell_grid.clear()
+        self._shown, self._plain_icons, self._cams = [], [], {}
+        self.cell_gradcam.status.clear()
+
+    def _request_cams(self) -> None:
+        if not self._shown or not self.cell_gradcam.enabled():
+            return
+        checkpoint = self.checkpoint()
+        if checkpoint is None:
+            self.cell_gradcam.status.setText(self.tr("No checkpoint in this run: Grad-CAM needs best.pt or last.pt."))
+            return
+        self._cams = {}
+        self._draw_cams()
+        items = [dict(m) for m in self._shown]
+        explain_true = self.cell_gradcam.explain_true_class()
+        predictor = self._predictor if self._predictor_checkpoint == checkpoint else None
+        self.cell_gradcam.status.setText(self.tr("Computing Grad-CAM for {n} images…").format(n=len(items)))
+
+        def job(report: Any, cancel: Any) -> dict[str, Any]:
+            return compute_cell_cams(checkpoint, items, explain_true, predictor, report, cancel)
+
+        self._runner.submit("cell_gradcam", job, self._on_cams_done, self._on_cams_failed,
+                            lambda payload: self._on_cams(checkpoint, payload))
+
+    def _on_cams(self, checkpoint: str, payload: dict[str, Any]) -> None:
+        self._predictor, self._predictor_checkpoint = payload["predictor"], checkpoint
+        for cam in payload["cams"]:
+            self._cams[cam.row] = cam
+            self._draw_row(cam.row)
+        if payload["cams"]:
+            self.cell_gradcam.status.setText(self.tr("Grad-CAM: {k} of {n} images…").format(
+                k=len(self._cams), n=len(self._shown)))
+
+    def _on_cams_done(self, result: dict[str, Any]) -> None:
+        failed = result.get("failed", [])
+        text = self.tr("Grad-CAM of {k} images ({what}).").format(
+            k=len(self._cams), what=self.tr("true class") if self.cell_gradcam.explain_true_class()
+            else self.tr("predicted class"))
+        if failed:
+            text += " " + self.tr("{n} could not be read (e.g. {path}).").format(n=len(failed),
+                                                                           path=Path(failed[0][0]).name)
+        self.cell_gradcam.status.setText(text)
+        self.cell_gradcam_shown.emit(len(self._cams))
+
+    def _on_cams_failed(self, exc: BaseException, details: str) -> None:
+        from cnn_studio.core.errors import UserError
+
+        text = str(exc) if isinstance(exc, UserError) else self.tr("Grad-CAM failed: {0}").format(exc)
+        self.cell_gradcam.status.setText(text)
+        self.show_message.emit(text)
+
+    def _draw_cams(self) -> None:
+        for row in range(self.cell_grid.count()):
+            self._draw_row(row)
+
+    def _draw_row(self, row: int) -> None:
+        from cnn_studio.core.viz.gradcam import overlay_heatmap
+
+        cam = self._cams.get(row)
+        if self.cell_gradcam.enabled() and cam is not None:
+            self.cell_grid.set_picture(row, overlay_heatmap(cam.picture, cam.heatmap,
+                                                            self.cell_gradcam.opacity_fraction()))
+        elif row < len(self._plain_icons) and self.cell_grid.item(row) is not None:
+            self.cell_grid.item(row).setIcon(self._plain_icons[row])
+
+    def _on_cell_image_double_clicked(self, item: QListWidgetItem) -> None:
+        path = item.data(Qt.ItemDataRole.UserRole)
+        if path:
+            self.inspect_requested.emit(str(path), self.checkpoint() or "")
