@@ -125,7 +125,8 @@ def test_form_validates_as_you_type(qtbot, window, tiny_dataset):
 
 def test_config_round_trip_and_torchrun_export(qtbot, window, tiny_dataset, tmp_path):
     from cnn_studio.core.config import TrainConfig
-    from cnn_studio.gui.widgets.export_dialog import ExportDialog, torchrun_command
+    from cnn_studio.core.training.distributed import torchrun_command
+    from cnn_studio.gui.widgets.export_dialog import ExportDialog
 
     window.open_dataset(str(tiny_dataset))
     wait_for_dataset(qtbot, window)
@@ -135,11 +136,18 @@ def test_config_round_trip_and_torchrun_export(qtbot, window, tiny_dataset, tmp_
     cfg = window.current_config()
     dialog = ExportDialog(cfg, window)
     dialog.gpus.setValue(4)
-    assert dialog.command.text() == "torchrun --nproc_per_node=4 -m cnn_studio train --config run.json"
+    assert dialog.command.text() == torchrun_command("run.json", 4)
+    assert dialog.command.text() == ("torchrun --standalone --nnodes 1 --nproc_per_node 4 "
+                                     "-m cnn_studio train --config run.json")
+    assert not dialog.endpoint.isEnabled()
+    dialog.nodes.setValue(2)
+    dialog.endpoint.setText("node0:29400")
+    assert dialog.endpoint.isEnabled()
+    assert dialog.command.text() == torchrun_command("run.json", 4, 2, rdzv_endpoint="node0:29400")
+    assert "--rdzv_endpoint node0:29400" in dialog.command.text()
     dialog.save_to(str(tmp_path / "run.json"))
     loaded = TrainConfig.load(tmp_path / "run.json")
     assert loaded == cfg and loaded.data.root == str(tiny_dataset) and loaded.freeze.preset == "last-stage"
-    assert "--nnodes=2" in torchrun_command("x.json", 8, 2, "host:29500")
     window.train_view.form.batch_size.setValue(8)
     window.load_config_into_views(loaded)
     assert window.train_view.form.batch_size.value() == 32

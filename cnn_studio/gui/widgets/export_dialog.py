@@ -1,8 +1,11 @@
-"""Export the current settings as a run config plus the torchrun command for a server."""
+"""Export the current settings as a run config plus the torchrun command for a server.
+
+The command comes from ``cnn_studio.core.training.distributed.torchrun_command`` (the same one the
+CLI documents), so the GUI never builds its own.
+"""
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +15,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDia
 from cnn_studio.gui.widgets.common import set_names
 
 
-def torchrun_command(config_path: str, nproc_per_node: int = 1, nnodes: int = 1, master: str = "") -> str:
-    """Return the command that trains ``config_path`` with torchrun (multi-node when ``nnodes > 1``)."""
-    parts = ["torchrun", f"--nproc_per_node={nproc_per_node}"]
-    if nnodes > 1:
-        parts += [f"--nnodes={nnodes}", "--node_rank=<RANK>", "--rdzv_backend=c10d",
-                  f"--rdzv_endpoint={master or '<HOST>:29500'}"]
-    parts += ["-m", "cnn_studio", "train", "--config", config_path]
-    return " ".join(p if p.startswith("--node_rank") or p.startswith("--rdzv_endpoint") else shlex.quote(p)
-                    for p in parts)
+DEFAULT_RDZV_ENDPOINT = "HOST:29400"  # the core's placeholder: the user puts one node's host name here
 
 
 class ExportDialog(QDialog):
@@ -41,9 +36,14 @@ class ExportDialog(QDialog):
         self.gpus.setRange(1, 64)
         self.nodes = set_names(QSpinBox(), "exportNodes", self.tr("Nodes"))
         self.nodes.setRange(1, 1024)
+        self.endpoint = set_names(QLineEdit(DEFAULT_RDZV_ENDPOINT), "exportRdzvEndpoint",
+                                  self.tr("Rendezvous host:port (several nodes)"))
+        self.endpoint.setToolTip(self.tr("host:port of one of the nodes, reachable from the others; "
+                                         "used only with several nodes."))
         form.addRow(self.tr("Config file"), self.filename)
         form.addRow(self.tr("GPUs per node"), self.gpus)
         form.addRow(self.tr("Nodes"), self.nodes)
+        form.addRow(self.tr("Rendezvous"), self.endpoint)
         layout.addLayout(form)
         self.command = set_names(QLineEdit(), "torchrunCommand", self.tr("torchrun command"))
         self.command.setReadOnly(True)
@@ -63,11 +63,16 @@ class ExportDialog(QDialog):
         for w in (self.gpus, self.nodes):
             w.valueChanged.connect(self._update)
         self.filename.textChanged.connect(self._update)
+        self.endpoint.textChanged.connect(self._update)
         self._update()
 
     def _update(self) -> None:
+        from cnn_studio.core.training.distributed import torchrun_command
+
+        self.endpoint.setEnabled(self.nodes.value() > 1)
         self.command.setText(torchrun_command(self.filename.text() or "run.json", self.gpus.value(),
-                                              self.nodes.value()))
+                                              self.nodes.value(),
+                                              rdzv_endpoint=self.endpoint.text().strip() or DEFAULT_RDZV_ENDPOINT))
 
     def save_to(self, path: str) -> None:
         """Write the config JSON to ``path``."""
