@@ -1,7 +1,8 @@
 """Render the main window's views to PNG offscreen: ``python -m cnn_studio.gui.screenshots docs``.
 
 Opens the demo dataset, trains the small CNN for a few epochs, and saves the window at 1280x800
-with each of the Dataset, Model, Train, Runs and Results tabs.
+with each of the Dataset, Model, Train, Runs and Results tabs (a confusion cell selected, its
+images with Grad-CAM).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
         off = [(i, j) for i in range(len(classes)) for j in range(len(classes)) if i != j and matrix[i][j]]
         if off:
             results.select_cell(*max(off, key=lambda ij: matrix[ij[0]][ij[1]]))
+            results.cell_gradcam.toggle.setChecked(True)  # the cell's images with their Grad-CAM
+            wait(lambda: not results.is_busy(), timeout=120.0)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []

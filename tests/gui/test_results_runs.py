@@ -44,11 +44,12 @@ def test_confusion_cell_click_shows_its_images_by_confidence(qtbot, window, tmp_
                 if m["true_index"] == 0 and m["predicted_index"] == 1]
     qtbot.waitUntil(lambda: view.cell_grid.item_data() == expected, timeout=3000)
     assert "true cat → predicted dog" in view.cell_label.text()
-    assert view.cell_grid.captions()[0] == "dog 95%"
+    assert view.cell_grid.captions()[0] == "dog\n95%"
+    assert list(view.confusion.selected_cell_outline()[0]) == [1, 2, 2, 1, 1]  # the clicked cell is outlined
     view.select_cell(2, 0)
     assert view.cell_grid.item_data() == [str(tmp_path / "imgs" / "img2.png")]
     # hardest examples: every mistake, most confident first
-    assert view.hard_grid.captions()[0] == "dog 95%" and view.hard_grid.count() == 5
+    assert view.hard_grid.captions()[0] == "dog\n95%" and view.hard_grid.count() == 5
     assert "75.00%" in view.header.text()
 
 

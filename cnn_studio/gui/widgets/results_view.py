@@ -40,10 +40,14 @@ class ConfusionPlot(pg.PlotWidget):
         self.addItem(self._image)
         self._texts: list[pg.TextItem] = []
         self._n = 0
+        self._selection = pg.PlotCurveItem(pen=pg.mkPen((230, 40, 40), width=3))  # outline of the clicked cell
+        self._selection.setZValue(10)
+        self.addItem(self._selection)
         self.scene().sigMouseClicked.connect(self._on_click)
 
     def set_matrix(self, matrix: np.ndarray, classes: list[str]) -> None:
         """Show a confusion matrix (rows: true, columns: predicted)."""
+        self.set_selected_cell(None)
         for t in self._texts:
             self.removeItem(t)
         self._texts = []
@@ -67,6 +71,19 @@ class ConfusionPlot(pg.PlotWidget):
         self.getAxis("bottom").setTicks([ticks])
         self.getAxis("left").setTicks([ticks])
         self.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+
+    def set_selected_cell(self, cell: tuple[int, int] | None) -> None:
+        """Outline the cell (true index, predicted index); None removes the outline."""
+        if cell is None:
+            self._selection.setData([], [])
+            return
+        row, col = cell
+        self._selection.setData([col, col + 1, col + 1, col, col], [row, row, row + 1, row + 1, row])
+
+    def selected_cell_outline(self) -> tuple[np.ndarray, np.ndarray]:
+        """The outline's x and y corners (empty when no cell is selected)."""
+        x, y = self._selection.getData()
+        return (np.asarray([] if x is None else x), np.asarray([] if y is None else y))
 
     def _on_click(self, event: Any) -> None:
         if self._n == 0:
@@ -186,7 +203,7 @@ class ResultsView(QWidget):
         self.per_class.addItem(pg.BarGraphItem(x=np.arange(len(classes)), height=np.nan_to_num(values), width=0.7,
                                                brush=pg.mkBrush(*PALETTE[0]), pen=pg.mkPen(None)))
         step = max(1, len(classes) // 20)
-        self.per_class.getAxis("bottom").setTicks([[(i, classes[i][:10]) for i in range(0, len(classes), step)]])
+        self.per_class.getAxis("bottom").setTicks([[(i, classes[i][:12]) for i in range(0, len(classes), step)]])
         self.per_class.setYRange(0, 1)
         self.hard_grid.clear()
         for m in results.get("misclassified", [])[:60]:
@@ -196,7 +213,7 @@ class ResultsView(QWidget):
         self._stack.setCurrentIndex(1)
 
     def _add_thumb(self, grid: ThumbnailGrid, m: dict[str, Any]) -> None:
-        caption = f"{m['predicted'][:9]} {m['confidence']:.0%}"
+        caption = f"{m['predicted'][:14]}\n{m['confidence']:.0%}"  # two lines: the percentage is never elided
         tip = self.tr("{path}\ntrue: {t}, predicted: {p} ({c:.1%})").format(path=m["path"], t=m["true"],
                                                                           p=m["predicted"], c=m["confidence"])
         if grid is self.cell_grid:
@@ -219,6 +236,7 @@ class ResultsView(QWidget):
         count = int(np.asarray(self.results["confusion_matrix"])[true_index, predicted_index])
         items = self.cell_images(true_index, predicted_index)
         self._forget_cell()
+        self.confusion.set_selected_cell((true_index, predicted_index))
         self._shown = items[:MAX_CELL_IMAGES]
         for m in self._shown:
             self._add_thumb(self.cell_grid, m)
