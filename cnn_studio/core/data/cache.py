@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from cnn_studio import paths as app_paths
+from cnn_studio.core.atomic import atomic_write
 from cnn_studio.core.data.decode import DECODER_VERSION
 
 MAGIC = b"CNNSTUDIO-DATA\x00\x02"
@@ -70,23 +70,13 @@ def write_cache(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> N
     meta_bytes = json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogateescape")
     views = [memoryview(a.reshape(-1).view(np.uint8)) for a in arrays]
     head = _HEAD.pack(MAGIC, len(meta_bytes), zlib.crc32(meta_bytes), _crc(views))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(head)
-            fh.write(meta_bytes)
-            for v in views:
-                fh.write(v)
-            # No fsync: the checksums catch a file the OS did not finish writing, and a 200 MB
-            # fsync can cost a second; the rename keeps readers from seeing a half-written file.
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # No fsync: the checksums catch a file the OS did not finish writing, and a 200 MB fsync can
+    # cost a second; the rename keeps readers from seeing a half-written file.
+    with atomic_write(path, "wb", fsync=False) as fh:
+        fh.write(head)
+        fh.write(meta_bytes)
+        for v in views:
+            fh.write(v)
     # Older caches of the same folder (other keys) are stale now.
     prefix = path.name.split("-")[0] + "-"
     for other in path.parent.glob(prefix + "*.cnnds"):
