@@ -138,7 +138,8 @@ def run_train(args: argparse.Namespace) -> int:
     control = TrainingControl()
     printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
     rank, world_size = _rank_and_world_size()
-    previous = _install_sigint(control, quiet=rank != 0, distributed=world_size > 1)
+    launched = world_size > 1 or "TORCHELASTIC_RUN_ID" in os.environ  # torchrun, even with one process
+    previous = _install_sigint(control, quiet=rank != 0, distributed=launched)
     try:
         result = train(cfg, callbacks=[printer], control=control, resume_from=args.resume)
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -153,9 +154,27 @@ def test_killed_rank_ends_run_with_last_checkpoint_intact(setup_dirs):
     proc = _torchrun(["--config", str(base / "run.json"), "--out", str(out)],
                      {"DDP_TEST_FAULT": "1:1:1:exit", "CNN_STUDIO_DIST_TIMEOUT_S": "60"})
     assert proc.returncode != 0
-    assert "exitcode" in proc.stderr and "3" in proc.stderr  # torchrun names the failed rank's exit
+    assert re.search(r"exitcode\s*:\s*3 ", proc.stderr)  # torchrun's report names the killed rank's exit
     ckpt = load_checkpoint(out / runs.LAST_CHECKPOINT)  # loads: the atomic save was not torn
     assert ckpt["epoch"] == 1 and "epoch_step" not in ckpt
+    summary = out / runs.SUMMARY_FILE
+    if summary.exists():  # rank 0 saw the broken connection before torchrun's SIGTERM reached it
+        data = json.loads(summary.read_text())
+        assert data["status"] == "failed" and "Another process of this distributed run failed" in data["message"]
+        assert f"--resume {out}" in data["message"]
+
+
+def test_torchrun_with_one_process_uses_the_distributed_path(setup_dirs):
+    base, _ = setup_dirs
+    out = base / "one_process"
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO))
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "1", "-m", "cnn_studio",
+           "train", "--config", str(base / "run.json"), "--out", str(out), "--epochs", "1", "--json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, cwd=str(REPO))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert _json_lines(proc.stdout)[-1]["status"] == "completed"
+    ckpt = load_checkpoint(out / runs.LAST_CHECKPOINT)
+    assert ckpt["world_size"] == 1 and ckpt["epoch"] == 1
 
 
 def test_nan_on_one_rank_fails_every_rank_with_advice(setup_dirs):

@@ -17,6 +17,7 @@ environment, and the engine calls the functions here:
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 from datetime import timedelta
@@ -74,8 +75,18 @@ def init_process_group(dist: DistContext, device_name: str) -> bool:
     return True
 
 
-def destroy_process_group() -> None:
-    """Leave the process group (so NCCL does not warn at exit); safe to call twice."""
+def release(trainer: Any) -> None:
+    """Drop the DDP wrapper, then leave the process group; safe to call twice.
+
+    DDP's reducer holds the process group: left to the interpreter's shutdown, Gloo's worker
+    threads were destroyed too late and the process aborted ("terminate called without an active
+    exception", now and then here). Freeing it first and destroying the group while
+    Python is fully alive makes the exit clean (and NCCL does not warn).
+    """
+    prepared = getattr(trainer, "prepared", None)
+    if prepared is not None:
+        prepared.forward = prepared.model
+    gc.collect()
     if torch.distributed.is_available() and torch.distributed.is_initialized():
         torch.distributed.destroy_process_group()
 
@@ -135,12 +146,13 @@ def is_peer_failure(exc: BaseException) -> bool:
                                 "timed out", "timeout", "peer"))
 
 
-def peer_failure_message(rank: int, epoch: int, run_dir: str | None) -> str:
+def peer_failure_message(rank: int, epoch: int, run_dir: str | None, cause: str = "") -> str:
     """The one-sentence explanation when another process of the run failed or was killed."""
     kept = f"last.pt from epoch {epoch} is intact" if epoch > 0 and run_dir else "no checkpoint was written yet"
     resume = f"; after fixing the cause, resume with --resume {run_dir}" if run_dir and epoch > 0 else ""
-    return (f"Another process of this distributed run failed, was killed or stopped answering (seen by rank "
-            f"{rank}; its own error is printed above); {kept}{resume}.")
+    seen = f"rank {rank} saw: {cause}" if cause else f"seen by rank {rank}"
+    return (f"Another process of this distributed run failed, was killed or stopped answering ({seen}; the "
+            f"failed process's own error, if it could print one, is above); {kept}{resume}.")
 
 
 def torchrun_command(config_path: str, nproc_per_node: int, nnodes: int = 1, *, rdzv_endpoint: str = "HOST:29400",

@@ -217,7 +217,7 @@ class Trainer:
             return self._run()
         finally:
             if self.owns_group:
-                distributed.destroy_process_group()
+                distributed.release(self)
 
     def _run(self) -> RunResult:
         started = time.perf_counter()
@@ -243,10 +243,10 @@ class Trainer:
                 run_state.free_memory(self)
                 self._report_failure(message, "", "out_of_memory", True)
             elif self.dist.distributed and distributed.is_peer_failure(exc):
-                first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+                cause = f"{type(exc).__name__}: " + (str(exc).strip().splitlines() or [""])[0][:160]
                 status = "failed"
-                message = distributed.peer_failure_message(self.dist.rank, len(self.history), self.run_dir)
-                self._report_failure(message, f"{type(exc).__name__}: {first_line}", "peer_failed", True)
+                message = distributed.peer_failure_message(self.dist.rank, len(self.history), self.run_dir, cause)
+                self._report_failure(message, cause, "peer_failed", True)
             else:
                 user = isinstance(exc, UserError)
                 details = "" if user else "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

@@ -21,12 +21,15 @@ from cnn_studio.core.errors import ConfigError, DatasetError
 class DistContext:
     """Where this process sits in a (possibly) distributed run; read from torchrun's variables.
 
-    ``world_size == 1`` is an ordinary single-process run; every method is then a no-op.
+    ``world_size == 1`` is an ordinary single-process run; every method is then a no-op. A run
+    started by torchrun is distributed even with one process (``elastic``), so one GPU runs the
+    same code path (process group, DDP) as eight.
     """
 
     rank: int = 0
     world_size: int = 1
     local_rank: int = 0
+    elastic: bool = False  # started by torchrun (TORCHELASTIC_RUN_ID is set)
 
     @classmethod
     def from_env(cls) -> "DistContext":
@@ -36,7 +39,8 @@ class DistContext:
                 return int(os.environ.get(name, default))
             except ValueError:
                 raise ConfigError(f"The environment variable {name} must be a whole number.") from None
-        return cls(rank=_int("RANK", 0), world_size=_int("WORLD_SIZE", 1), local_rank=_int("LOCAL_RANK", 0))
+        return cls(rank=_int("RANK", 0), world_size=_int("WORLD_SIZE", 1), local_rank=_int("LOCAL_RANK", 0),
+                   elastic="TORCHELASTIC_RUN_ID" in os.environ)
 
     @property
     def is_main(self) -> bool:
@@ -45,8 +49,8 @@ class DistContext:
 
     @property
     def distributed(self) -> bool:
-        """True when several processes train together."""
-        return self.world_size > 1
+        """True when several processes train together (or torchrun started this one)."""
+        return self.world_size > 1 or self.elastic
 
     def reduce_sum(self, tensor: torch.Tensor) -> torch.Tensor:
         """Sum ``tensor`` over all ranks in place and return it (identity for one process)."""
