@@ -3,7 +3,8 @@
 Usage: ``python bench/model_bench.py [--batch 128] [--size 32] [--iters 3] [--models resnet20 ...]``
 
 Each model runs one warm-up step, then ``--iters`` timed steps of forward, cross-entropy,
-backward (train mode, fp32). Machines are noisy, so the table also gives each model's speed
+backward (train mode, fp32), and reports the fastest step (like ``timeit``: other processes on a
+shared machine only ever slow a step down). Machines are noisy, so the table also gives each model's speed
 relative to resnet20, measured again right before each model so that a change in the machine's
 load between models does not skew the ratio (ResNet-20 = 1.00).
 """
@@ -23,7 +24,7 @@ REFERENCE = "resnet20"
 
 
 def bench_model(name: str, batch: int, size: int, iters: int, device: torch.device) -> float:
-    """Return forward+backward images per second of ``name`` (median of ``iters`` steps)."""
+    """Return forward+backward images per second of ``name`` (fastest of ``iters`` steps)."""
     torch.manual_seed(0)
     model = get_model(name, num_classes=10).to(device).train()
     x = torch.randn(batch, 3, size, size, device=device)
@@ -39,23 +40,36 @@ def bench_model(name: str, batch: int, size: int, iters: int, device: torch.devi
             torch.cuda.synchronize()
         if step > 0:  # step 0 is the warm-up
             times.append(time.perf_counter() - start)
-    times.sort()
-    return batch / times[len(times) // 2]
+    return batch / min(times)
+
+
+def _load() -> str:
+    """The 1-minute load average (Linux), to judge how busy the machine was."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return handle.read().split()[0]
+    except OSError:
+        return "n/a"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--size", type=int, default=32)
-    parser.add_argument("--iters", type=int, default=3)
+    parser.add_argument("--iters", type=int, default=5)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--models", nargs="*", default=None)
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch CPU threads (0: torch's default); 1 is far steadier on a shared machine")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     names = args.models or [n for n in list_models() if get_model_info(n).family != "transfer"]
     if REFERENCE not in names:
         names = [REFERENCE, *names]
+    load_before = _load()
     results, ratios = {}, {}
     for name in names:
         ref = bench_model(REFERENCE, args.batch, args.size, args.iters, device)
@@ -67,8 +81,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    print(f"\nforward+backward, batch {args.batch} at {args.size}x{args.size}, {device}, "
-          f"{torch.get_num_threads()} threads, median of {args.iters} steps")
+    print(f"\nload average before: {load_before}, after: {_load()}")
+    print(f"forward+backward, batch {args.batch} at {args.size}x{args.size}, {device}, "
+          f"{torch.get_num_threads()} threads, fastest of {args.iters} steps")
     print(f"{'model':<16} {'params':>10} {'img/s':>9} {'vs resnet20':>12}")
     for r in rows:
         print(f"{r['model']:<16} {r['params']:>10,} {r['images_per_s']:>9.1f} {r['vs_resnet20']:>12.3f}")
