@@ -65,6 +65,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"))
     p.add_argument("--channels-last", action="store_true", default=None)
     p.add_argument("--compile", action="store_true", default=None, help="torch.compile the model")
+    p.add_argument("--sync-bn", action="store_true", default=None,
+                   help="synchronise BatchNorm across GPUs (torchrun on CUDA only)")
     p.add_argument("--workers", type=int, metavar="N", help="decoder processes of the streaming path")
     p.add_argument("--seed", type=int, metavar="S")
     p.add_argument("--json", action="store_true", help="JSON lines on stdout (one per epoch, then the result)")
@@ -112,7 +114,7 @@ def build_config(args: argparse.Namespace) -> Any:
         if getattr(args, arg) is not None:
             optim = replace(optim, **{field_name: getattr(args, arg)})
     top: dict[str, Any] = {"data": data, "model": model, "freeze": freeze, "optim": optim}
-    for arg in ("epochs", "batch_size", "seed", "device", "precision", "channels_last", "compile"):
+    for arg in ("epochs", "batch_size", "seed", "device", "precision", "channels_last", "compile", "sync_bn"):
         if getattr(args, arg) is not None:
             top[arg] = getattr(args, arg)
     if args.out:

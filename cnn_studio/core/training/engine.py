@@ -142,7 +142,7 @@ class Trainer:
             torch.backends.cudnn.benchmark = True
         run_state.seed_everything(cfg.seed)
         if self.dataset is None:
-            self.dataset = self._open_dataset()
+            self.dataset = run_state.open_run_dataset(self)
         ds = self.dataset
         self.classes = list(ds.classes)
         train_split = ds.splits.get("train")
@@ -172,20 +172,6 @@ class Trainer:
         if resuming:
             self._restore(self.resume_ckpt)
         self.run_dir = run_state.choose_run_dir(self) if dist.is_main else None
-
-    def _open_dataset(self) -> Any:
-        """Open ``cfg.data``; distributed: each node's local rank 0 first (it builds the cache once)."""
-        from cnn_studio.core.data.dataset import open_dataset
-
-        dist = self.dist
-        later = dist.distributed and dist.local_rank != 0
-        if later:
-            dist.barrier()
-        try:
-            return open_dataset(self.cfg.data, cancel=lambda: self.control.stop_requested)
-        finally:
-            if dist.distributed and not later:
-                dist.barrier()  # also on failure: the others then meet the same error themselves
 
     def _restore(self, ckpt: dict) -> None:
         name = "The checkpoint to resume"

@@ -48,6 +48,21 @@ def make_split_loader(t: "Trainer", split: Any, *, train: bool, world_size: int 
                        seed=t.cfg.seed, rank=rank, world_size=world, num_workers=t.cfg.data.num_workers)
 
 
+def open_run_dataset(t: "Trainer") -> Any:
+    """Open ``cfg.data``; distributed: each node's local rank 0 first (it builds the cache once)."""
+    from cnn_studio.core.data.dataset import open_dataset
+
+    dist = t.dist
+    later = dist.distributed and dist.local_rank != 0
+    if later:
+        dist.barrier()
+    try:
+        return open_dataset(t.cfg.data, cancel=lambda: t.control.stop_requested)
+    finally:
+        if dist.distributed and not later:
+            dist.barrier()  # also on failure: the others then meet the same error themselves
+
+
 def skip_batches(t: "Trainer", batches: Iterator, count: int, stats: Any) -> None:
     """Resume inside an epoch: draw the batches already trained on, then restore the RNG."""
     for _ in range(count):
