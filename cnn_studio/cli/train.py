@@ -242,7 +242,8 @@ class ProgressPrinter(Callback):
 
     def on_run_started(self, event: Any) -> None:
         held = f", held-out: {event.heldout_name} ({event.heldout_images})" if event.heldout_name else ""
-        print(f"training {event.model_name} on {event.device} ({event.precision}): {event.train_images} images, "
+        procs = f" x {event.world_size} processes" if event.world_size > 1 else ""
+        print(f"training {event.model_name} on {event.device}{procs} ({event.precision}): {event.train_images} images, "
               f"{len(event.classes)} classes{held}; run folder {event.run_dir}", file=sys.stderr, flush=True)
 
     def on_batch_progress(self, event: Any) -> None:
