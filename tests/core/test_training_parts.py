@@ -114,3 +114,14 @@ def test_run_folders(tmp_path):
                                                 "test_accuracy": 0.8, "epochs": 2})
     info = runs.run_info(a)
     assert info.status == "completed" and info.test_accuracy == 0.8 and info.epochs_completed == 2
+
+
+def test_compile_is_refused_with_a_clear_message_in_the_packaged_app(monkeypatch):
+    from cnn_studio.core.config import TrainConfig
+    from cnn_studio.core.errors import ConfigError
+    from cnn_studio.core.training import setup
+
+    monkeypatch.setattr(setup, "is_frozen", lambda: True)
+    cfg = TrainConfig(compile=True)
+    with pytest.raises(ConfigError, match="not available in the packaged app"):
+        setup.prepare_model(cfg, 3, torch.device("cpu"), resuming=False)

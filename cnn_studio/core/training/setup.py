@@ -15,6 +15,7 @@ import torch
 
 from cnn_studio.core.config import TrainConfig
 from cnn_studio.core.errors import ConfigError, DatasetError
+from cnn_studio.paths import is_frozen
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,9 @@ def prepare_model(cfg: TrainConfig, num_classes: int, device: torch.device, *, r
     from cnn_studio.core.models.registry import get_model_info
     from cnn_studio.core.models.weights import build_model
 
+    if cfg.compile and is_frozen():
+        raise ConfigError("torch.compile is not available in the packaged app (it needs a C compiler at run "
+                          "time); turn compile off, or run CNN Studio from a Python install.")
     info = get_model_info(cfg.model.name)
     model_cfg = replace(cfg.model, pretrained="none") if resuming else cfg.model
     model = build_model(model_cfg, num_classes)
