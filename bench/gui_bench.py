@@ -34,7 +34,6 @@ def main() -> int:
         os.environ.setdefault(f"CNN_STUDIO_{kind}_DIR", os.path.join(base, kind.lower()))
 
     import numpy as np
-    import pyqtgraph as pg
     from PySide6.QtCore import QElapsedTimer, QTimer
 
     from cnn_studio.core.config import recommended_config
@@ -45,7 +44,6 @@ def main() -> int:
     from cnn_studio.paths import demo_dataset_dir
 
     app = make_application()
-    pg.setConfigOptions(antialias=False, background="w", foreground="k")
     root = args.data or str(demo_dataset_dir())
     cfg = recommended_config(args.model, root).replace(epochs=args.epochs, batch_size=args.batch_size, device="cpu")
     dataset = open_dataset(cfg.data)

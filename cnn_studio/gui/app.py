@@ -43,6 +43,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName("CNN Studio")
+    import pyqtgraph as pg
+
+    # Plots on white like the rest of the window; no antialiasing keeps repaints cheap while training.
+    pg.setConfigOptions(antialias=False, background="w", foreground="k")
     return app  # type: ignore[return-value]
 
 
@@ -54,10 +58,7 @@ def _version() -> str:
 
 def run_app(demo: bool = False, dataset: str | None = None) -> int:
     """Open the main window (on the demo dataset, or on ``dataset``); return the exit code."""
-    import pyqtgraph as pg
-
     app = make_application()
-    pg.setConfigOptions(antialias=False, background="w", foreground="k")
     install_excepthook()
     from cnn_studio.gui.main_window import MainWindow
 

@@ -23,13 +23,10 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     base = tempfile.mkdtemp(prefix="cnn-studio-shots-")
     for kind in ("DATA", "CACHE", "RUNS"):
         os.environ[f"CNN_STUDIO_{kind}_DIR"] = os.path.join(base, kind.lower())
-    import pyqtgraph as pg
-
     from cnn_studio.gui.app import make_application
     from cnn_studio.gui.main_window import MainWindow
 
     app = make_application()
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
     window = MainWindow()
     window.resize(1280, 800)
     window.show()

@@ -105,13 +105,10 @@ def tiny_dataset(tmp_path: Path) -> Path:
 @pytest.fixture
 def window(qtbot):
     """The real main window, with settings in the per-test data folder."""
-    import pyqtgraph as pg
-
     from cnn_studio.gui.app import make_application
     from cnn_studio.gui.main_window import MainWindow
 
     make_application()
-    pg.setConfigOptions(antialias=False, background="w", foreground="k")
     w = MainWindow()
     qtbot.addWidget(w)
     w.resize(1280, 800)
