@@ -27,10 +27,9 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb", *, fsync: bool 
         encoding: text encoding for ``"w"``.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = temp_file_beside(target)
     try:
-        with os.fdopen(fd, mode, encoding=encoding) as handle:
+        with open(tmp, mode, encoding=encoding) as handle:
             yield handle
             handle.flush()
             if fsync:
@@ -44,6 +43,30 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb", *, fsync: bool 
         raise
     if fsync:
         _fsync_dir(target.parent)
+
+
+def temp_file_beside(target: Path, suffix: str = ".tmp") -> Path:
+    """Create an empty hidden temporary file in ``target``'s folder (created if needed).
+
+    Its permissions follow the umask like any new file (``mkstemp`` alone would make it
+    owner-only), so the file renamed into place is as readable as one written directly.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    if os.name == "posix":
+        os.chmod(name, 0o666 & ~_UMASK)
+    return Path(name)
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import: os.umask can only be read by setting it, which is not thread-safe later.
+_UMASK = _read_umask()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cnn_studio.core.atomic import temp_file_beside
 from cnn_studio.core.errors import UserError
 
 FORMATS = ("torchscript", "onnx")
@@ -105,9 +105,7 @@ def export_model(model: Any, fmt: str, out: str | os.PathLike[str], *, input_siz
 
 
 def _temp_path(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix or ".tmp", dir=target.parent)
-    os.close(fd)
-    return Path(name)
+    return temp_file_beside(target, suffix=target.suffix or ".tmp")
 
 
 def _write_torchscript(model: Any, sample: Any, path: Path, meta_json: str) -> None:

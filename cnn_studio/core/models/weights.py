@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -20,6 +19,7 @@ from typing import Any, Callable, Mapping
 import torch
 from torch import nn
 
+from cnn_studio.core.atomic import atomic_write
 from cnn_studio.core.errors import CheckpointError, ModelError
 from cnn_studio.core.models import backbones
 from cnn_studio.core.models.efficientnet_lite import lite0_weights_path
@@ -78,11 +78,10 @@ def download_weights(name: str, progress: Callable[[float], None] | None = None)
     if target.is_file():
         return target
     url = backbones.torchvision_weights(name).url
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     digest = hashlib.sha256()
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
+        # A failed or corrupt download leaves nothing behind: the file appears only when complete.
+        with atomic_write(target, "wb", fsync=False) as out, urllib.request.urlopen(url, timeout=30) as response:
             total = int(response.headers.get("Content-Length") or 0)
             done = 0
             while chunk := response.read(1 << 20):
@@ -91,16 +90,12 @@ def download_weights(name: str, progress: Callable[[float], None] | None = None)
                 done += len(chunk)
                 if progress is not None and total:
                     progress(min(1.0, done / total))
-        match = re.search(r"-([a-f0-9]+)\.", target.name)
-        if match and not digest.hexdigest().startswith(match.group(1)):
-            raise ModelError(f"The downloaded weights for {info.title} are corrupt; try the download again.")
-        os.replace(tmp, target)
+            match = re.search(r"-([a-f0-9]+)\.", target.name)
+            if match and not digest.hexdigest().startswith(match.group(1)):
+                raise ModelError(f"The downloaded weights for {info.title} are corrupt; try the download again.")
     except OSError as exc:
         raise ModelError(f"Could not download the ImageNet weights for {info.title} ({exc}); check the internet "
                          "connection or choose a weights file instead.") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return target
 
 
