@@ -6,6 +6,7 @@ import csv
 
 import pytest
 from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtWidgets import QLabel
 
 from cnn_studio.core.inference import Prediction, PredictionError, Predictor
 from cnn_studio.gui.widgets.predict_view import PredictView
@@ -76,3 +77,35 @@ def test_drop_folder_gives_sortable_table_and_csv(qtbot, view, tmp_path):
             assert row["prediction"] == result.label and float(row["confidence"]) == pytest.approx(result.prob, abs=1e-5)
         else:
             assert row["error"] and not row["prediction"]
+
+
+def test_folder_tree_rows_are_relative_sorted_and_the_card_is_readable(qtbot, view, tmp_path):
+    from cnn_studio.gui.widgets.predict_view import CARD_PANEL_WIDTH
+
+    view.resize(1200, 700)
+    folder = tmp_path / "photos"
+    for sub in ("cells", "cat"):
+        write_images(folder / sub, 2, seed=len(sub))  # img_000.png, img_001.png in both
+    assert drop_paths(view, [folder])
+    qtbot.waitUntil(lambda: len(view.results()) == 4 and not view.is_busy(), timeout=15000)
+    names = [view.table.item(r, 0).text() for r in range(4)]
+    assert names == ["cat/img_000.png", "cat/img_001.png", "cells/img_000.png", "cells/img_001.png"]
+    assert view.table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert view.status_label.text() == "4 files classified."
+    # the first row is selected: its card, titled with the relative name, is wide enough to read
+    qtbot.waitUntil(lambda: list(view._cards) == [str(folder / "cat" / "img_000.png")], timeout=5000)
+    card = view._cards[str(folder / "cat" / "img_000.png")]
+    qtbot.waitUntil(card.isVisible, timeout=5000)
+    assert view.cards_scroll.width() >= CARD_PANEL_WIDTH
+    assert card.height() >= card.thumbnail.height()
+    assert card.findChild(QLabel, "predictionFileName").text() == "cat/img_000.png"
+
+
+def test_one_file_and_the_empty_text_follow_the_model(qtbot, view, tmp_path):
+    qtbot.waitUntil(lambda: view._predictor is not None, timeout=15000)
+    assert "best.pt" in view.empty.text() and "3 classes: circle, square, stripe" in view.empty.text()
+    assert "ImageNet" not in view.empty.text()
+    [image] = write_images(tmp_path / "one", 1)
+    assert drop_paths(view, [image])
+    qtbot.waitUntil(lambda: len(view.results()) == 1 and not view.is_busy(), timeout=15000)
+    assert view.status_label.text() == "1 file classified."

@@ -1,8 +1,11 @@
-"""Numpy pictures -> Qt pixmaps, and local file paths from drops (shared by Inspect and Predict)."""
+"""Numpy pictures -> Qt pixmaps, local file paths from drops, and counted phrases (Inspect, Predict)."""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QMimeData, Qt
@@ -47,3 +50,34 @@ def local_paths(mime: QMimeData) -> list[str]:
 def has_local_paths(mime: QMimeData) -> bool:
     """True when a drag carries at least one existing local file or folder."""
     return any(Path(p).exists() for p in local_paths(mime))
+
+
+def english_plural(text: str, count: int) -> str:
+    """Resolve the "(s)" / "(es)" of an untranslated ``tr("%n file(s)", "", n)`` into correct English.
+
+    ``self.tr(source, "", n)`` replaces ``%n`` and, with a translator loaded, picks the language's
+    plural form; without one Qt returns the source text, so "1 file(s)" is fixed up here.
+    """
+    return re.sub(r"\((e?s)\)", lambda m: "" if count == 1 else m.group(1), text)
+
+
+def display_names(paths: Sequence[str], dropped_folders: Sequence[str] = ()) -> dict[str, str]:
+    """Short unambiguous names: each path relative to the folder all of them (and the drop) share.
+
+    Files of one folder keep their bare names; a dropped folder's tree shows ``cat/img9.jpg``,
+    ``cells/img9.jpg`` (forward slashes), so equal file names in different folders stay apart.
+    """
+    if not paths:
+        return {}
+    folders = [os.path.dirname(os.path.abspath(p)) for p in paths]
+    folders += [os.path.abspath(f) for f in dropped_folders]
+    try:
+        root = os.path.commonpath(folders)
+    except ValueError:  # different drives (Windows): keep the full paths
+        return {p: p for p in paths}
+    return {p: Path(os.path.relpath(os.path.abspath(p), root)).as_posix() for p in paths}
+
+
+def natural_key(text: str) -> list:
+    """A sort key that orders ``img2`` before ``img10`` (digit runs compare as numbers)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.casefold())]

@@ -22,11 +22,15 @@ from PySide6.QtWidgets import (
 
 from cnn_studio.gui.widgets.background import TaskRunner
 from cnn_studio.gui.widgets.common import EmptyState, set_names
-from cnn_studio.gui.widgets.image_tools import has_local_paths, local_paths
+from cnn_studio.gui.widgets.image_tools import (
+    display_names, english_plural, has_local_paths, local_paths, natural_key,
+)
 from cnn_studio.gui.widgets.prediction_card import PredictionCard
 
 TOPK = 5
 MAX_CARDS = 12  # more files than this (or any folder): the table, with a card for the selection
+CARD_PANEL_WIDTH = 380  # the selected row's card beside the table never gets narrower than this
+EMPTY_CLASS_NAMES = 5   # class names listed in the empty-state hint before "…"
 
 
 class _NumberItem(QTableWidgetItem):
@@ -38,6 +42,19 @@ class _NumberItem(QTableWidgetItem):
 
     def __lt__(self, other: QTableWidgetItem) -> bool:  # noqa: D105
         return float(self.data(Qt.ItemDataRole.UserRole)) < float(other.data(Qt.ItemDataRole.UserRole))
+
+
+class _FileItem(QTableWidgetItem):
+    """A file-name cell that sorts naturally (img2 before img10); the full path is its user data."""
+
+    def __init__(self, name: str, path: str) -> None:
+        super().__init__(name)
+        self.setData(Qt.ItemDataRole.UserRole, path)
+        self.setToolTip(path)
+        self._key = natural_key(name)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:  # noqa: D105
+        return self._key < getattr(other, "_key", natural_key(other.text()))
 
 
 class PredictView(QWidget):
@@ -54,6 +71,7 @@ class PredictView(QWidget):
         self._predictor: Any = None
         self._pending_source: Any = None
         self._paths: list[str] = []
+        self._names: dict[str, str] = {}  # path -> what the table and cards show (relative to the drop)
         self._results: dict[str, Any] = {}
         self._cards: dict[str, PredictionCard] = {}
         self._table_mode = False
@@ -80,6 +98,7 @@ class PredictView(QWidget):
         files = collect_image_paths(inputs)
         self._table_mode = any(Path(p).is_dir() for p in inputs) or len(files) > MAX_CARDS
         self._paths = files
+        self._names = display_names(files, [p for p in inputs if Path(p).is_dir()])
         self._results = {}
         self._reset_results_area()
         if not files:
@@ -134,8 +153,7 @@ class PredictView(QWidget):
         status.addWidget(self.status_label, 1)
         status.addWidget(self.progress)
 
-        self.empty = EmptyState(self.tr("Drop one image, several, or a folder here to classify them.\n"
-                                        "Out of the box the bundled ImageNet model names 1000 everyday things."))
+        self.empty = EmptyState(self._empty_text(None))
         self.table = set_names(QTableWidget(0, 3), "predictTable", self.tr("Predictions table"))
         self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Prediction"), self.tr("Confidence")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -143,6 +161,7 @@ class PredictView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.itemSelectionChanged.connect(self._show_selected_card)
         self.cards_host = QWidget()
         self.cards_layout = QVBoxLayout(self.cards_host)
@@ -153,6 +172,7 @@ class PredictView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.cards_scroll)
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
@@ -172,10 +192,32 @@ class PredictView(QWidget):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(0)
         self.table.setVisible(self._table_mode)
+        self.cards_scroll.setMinimumWidth(CARD_PANEL_WIDTH if self._table_mode else 0)
+        if self._table_mode:  # the table gets the room the card does not need
+            total = max(self.splitter.width(), self.width(), 2 * CARD_PANEL_WIDTH)
+            card_width = max(CARD_PANEL_WIDTH, total * 2 // 5)
+            self.splitter.setSizes([total - card_width, card_width])
         self.export_button.setEnabled(False)
+        self._clear_cards()
+
+    def _clear_cards(self) -> None:
         for card in self._cards.values():
+            card.hide()  # at once: deleteLater only acts on the next event-loop pass
             card.deleteLater()
         self._cards = {}
+
+    def _empty_text(self, predictor: Any) -> str:
+        """What the empty state says, naming the model that will classify."""
+        first = self.tr("Drop one image, several, or a folder here to classify them")
+        if predictor is None and self._pending_source:
+            return self.tr("{0} with {1} (loading…).").format(first, Path(self._pending_source).name)
+        if predictor is None or predictor.source == "ImageNet":
+            return self.tr("{0}.\nOut of the box the bundled ImageNet model names 1000 everyday things.").format(first)
+        names = list(predictor.class_names)
+        shown = ", ".join(names[:EMPTY_CLASS_NAMES]) + (", …" if len(names) > EMPTY_CLASS_NAMES else "")
+        classes = english_plural(self.tr("%n class(es)", "", len(names)), len(names))
+        return self.tr("{0} with {1}\n({2}, {3}: {4}).").format(
+            first, Path(predictor.source).name or predictor.model_name, predictor.model_name, classes, shown)
 
     # --- model -----------------------------------------------------------------------------
     def _load_model(self, checkpoint: str | None) -> None:
@@ -185,6 +227,7 @@ class PredictView(QWidget):
         self.model_label.setText(self.tr("Model: loading {0}…").format(name))
         self._predictor = None
         self._pending_source = checkpoint
+        self.empty.setText(self._empty_text(None))
 
         def load() -> Any:
             return Predictor.from_checkpoint(checkpoint) if checkpoint else Predictor.imagenet()
@@ -196,9 +239,12 @@ class PredictView(QWidget):
         if predictor.source == "ImageNet":
             text = self.tr("Model: the bundled ImageNet EfficientNet-Lite0 (1000 classes)")
         else:
-            text = self.tr("Model: {0} ({1}, {2} classes)").format(
-                Path(predictor.source).name or predictor.model_name, predictor.model_name, len(predictor.class_names))
+            count = len(predictor.class_names)
+            text = self.tr("Model: {0} ({1}, {2})").format(
+                Path(predictor.source).name or predictor.model_name, predictor.model_name,
+                english_plural(self.tr("%n class(es)", "", count), count))
         self.model_label.setText(text)
+        self.empty.setText(self._empty_text(predictor))
         self.model_label.setToolTip(str(predictor.source))
         self.model_changed.emit(text)
         if self._paths:
@@ -225,7 +271,7 @@ class PredictView(QWidget):
         self.progress.setRange(0, len(paths))
         self.progress.setValue(0)
         self.progress.setVisible(True)
-        self.status_label.setText(self.tr("Classifying {0} files…").format(len(paths)))
+        self.status_label.setText(english_plural(self.tr("Classifying %n file(s)…", "", len(paths)), len(paths)))
 
         def classify(report, cancel) -> int:
             batch_size = 16 if predictor.input_size >= 128 else 64
@@ -250,12 +296,14 @@ class PredictView(QWidget):
 
         errors = sum(isinstance(r, PredictionError) for r in self._results.values())
         self.progress.setVisible(False)
-        self.table.setSortingEnabled(True)
+        self.table.setSortingEnabled(True)  # sorts by the header's indicator: file name, ascending at first
         self.export_button.setEnabled(bool(self._results))
+        read = count - errors
         if errors:
-            self.status_label.setText(self.tr("{0} files classified, {1} could not be read.").format(count - errors, errors))
+            text = self.tr("%n file(s) classified, {0} could not be read.", "", read).format(errors)
         else:
-            self.status_label.setText(self.tr("{0} files classified.").format(count))
+            text = self.tr("%n file(s) classified.", "", read)
+        self.status_label.setText(english_plural(text, read))
         if self._table_mode and self.table.rowCount():
             self.table.selectRow(0)
         self.predictions_finished.emit(count)
@@ -269,10 +317,7 @@ class PredictView(QWidget):
 
         row = self.table.rowCount()
         self.table.insertRow(row)
-        name = QTableWidgetItem(Path(result.path).name)
-        name.setData(Qt.ItemDataRole.UserRole, result.path)
-        name.setToolTip(result.path)
-        self.table.setItem(row, 0, name)
+        self.table.setItem(row, 0, _FileItem(self._names.get(result.path, Path(result.path).name), result.path))
         if isinstance(result, Prediction):
             self.table.setItem(row, 1, QTableWidgetItem(result.label))
             self.table.setItem(row, 2, _NumberItem(f"{result.prob:.1%}", result.prob))
@@ -283,7 +328,8 @@ class PredictView(QWidget):
             self.table.setItem(row, 2, _NumberItem("", -1.0))
 
     def _add_card(self, result: Any) -> PredictionCard:
-        card = PredictionCard(result, self._request_gradcam, self.cards_host)
+        card = PredictionCard(result, self._request_gradcam, self.cards_host,
+                              title=self._names.get(result.path))
         self._cards[result.path] = card
         self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
         return card
@@ -293,9 +339,7 @@ class PredictView(QWidget):
         if not rows or not self._table_mode:
             return
         path = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        for card in self._cards.values():
-            card.deleteLater()
-        self._cards = {}
+        self._clear_cards()
         if path in self._results:
             self._add_card(self._results[path])
 

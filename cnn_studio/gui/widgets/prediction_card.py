@@ -21,7 +21,7 @@ class PredictionCard(QFrame):
     """A card for one ``Prediction`` or ``PredictionError``."""
 
     def __init__(self, result: Any, request_gradcam: Callable[["PredictionCard"], None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, title: str | None = None) -> None:
         super().__init__(parent)
         from cnn_studio.core.inference import PredictionError
 
@@ -32,6 +32,7 @@ class PredictionCard(QFrame):
         self._cam: Any = None
         self.setObjectName("predictionCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumHeight(THUMB + 24)  # thumbnail + frame: a card is never squeezed below its picture
         self.thumbnail = QLabel()
         self.thumbnail.setObjectName("predictionThumbnail")
         self.thumbnail.setFixedSize(THUMB, THUMB)
@@ -40,8 +41,9 @@ class PredictionCard(QFrame):
         pixmap = path_to_pixmap(self.path, THUMB)
         if not pixmap.isNull():
             self.thumbnail.setPixmap(pixmap)
-        name = QLabel(Path(self.path).name)
+        name = QLabel(title or Path(self.path).name)
         name.setObjectName("predictionFileName")
+        name.setWordWrap(True)
         name.setToolTip(self.path)
         name.setStyleSheet("font-weight: bold;")
         right = QVBoxLayout()
