@@ -74,3 +74,54 @@ def test_pooling_layer_and_stale_results(qtbot, view, tmp_path):
     assert shown.args == [pools[0]]
     assert pools[0] in view.activations.caption.text()
     assert "not a convolution" in view.filters.caption.text()
+
+
+def test_an_unreadable_image_clears_the_previous_results(qtbot, view, tmp_path):
+    view.set_model_source(write_checkpoint(tmp_path))
+    qtbot.waitUntil(lambda: view.predictor is not None, timeout=15000)
+    [good] = write_images(tmp_path / "imgs", 1)
+    with qtbot.waitSignal(view.activations_shown, timeout=10000), qtbot.waitSignal(view.gradcam_shown, timeout=10000):
+        view.set_image_path(good)
+    assert view.activations.overview_count() > 0 and not view.activations.image.pixmap().isNull()
+    truncated = tmp_path / "trunc.png"
+    truncated.write_bytes(good.read_bytes()[:120])  # a PNG cut short
+    view.set_image_path(truncated)
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=10000)
+    assert "trunc.png" in view.image_label.text()
+    assert "trunc.png" in view.activations.caption.text()  # the decoder's error names the file
+    assert view.activations.overview_count() == 0
+    assert view.activations.image.pixmap().isNull()
+    assert view.gradcam.image.pixmap().isNull() and view.gradcam._cam is None
+    assert "trunc.png" in view.gradcam.caption.text()
+
+
+def test_filters_show_the_first_conv_inside_a_block(qtbot, view, tmp_path):
+    from cnn_studio.core.inference import Predictor
+    from cnn_studio.core.viz.filters import conv_layer_paths
+
+    predictor = Predictor.from_checkpoint(write_checkpoint(tmp_path))
+    view.set_model_source(predictor)
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=10000)
+    first_conv = conv_layer_paths(predictor.model)[0]
+    assert view.selected_layer() == predictor.stages[0] != first_conv  # a block (Sequential) is selected
+    assert view.filter_layer() == first_conv
+    assert not view.filters.image.pixmap().isNull()
+    assert f"{first_conv} (the first convolution in {predictor.stages[0]})" in view.filters.caption.text()
+    assert "not a convolution" not in view.filters.caption.text()
+    view.select_layer("")  # the whole model: its first conv too
+    assert view.filter_layer() == first_conv and not view.filters.image.pixmap().isNull()
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=10000)
+
+
+def test_an_image_without_a_model_says_what_to_do(qtbot, view, tmp_path):
+    assert view.no_model_hint.isVisible()
+    [image] = write_images(tmp_path / "imgs", 1)
+    view.set_image_path(image)
+    assert "No model yet" in view.activations.caption.text()
+    assert "Open checkpoint" in view.activations.caption.text()
+    assert view.use_imagenet_button.isVisible()
+    view.set_model_source(write_checkpoint(tmp_path))  # what the main window does for a run
+    with qtbot.waitSignal(view.activations_shown, timeout=15000):
+        pass
+    assert not view.no_model_hint.isVisible()
+    assert "3 classes" in view.model_label.text()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_studio.gui.widgets.common import set_names
-from cnn_studio.gui.widgets.image_tools import array_to_pixmap, float_to_uint8
+from cnn_studio.gui.widgets.image_tools import array_to_pixmap, english_plural, float_to_uint8
 
 GRID_WIDTH = 600  # pixels a grid is drawn at (nearest-neighbour, so kernels stay crisp)
 
@@ -86,9 +86,10 @@ class FiltersPanel(QWidget):
         grid = filter_grid(weight, input_channel=channel, normalization=opts["normalization"], zoom=opts["zoom"])
         kind = (self.tr("colour patches (R, G, B inputs)") if grid.ndim == 3
                 else self.tr("input channel {0}").format(channel) if channel is not None
-                else self.tr("mean over {0} input channels").format(in_ch))
-        self.caption.setText(self.tr("{0}: {1} filters of {2}x{3}, {4}; grey = 0, bright = positive, dark = negative.")
-                             .format(title, weight.shape[0], weight.shape[2], weight.shape[3], kind))
+                else english_plural(self.tr("mean over %n input channel(s)", "", in_ch), in_ch))
+        filters = english_plural(self.tr("%n filter(s)", "", weight.shape[0]), weight.shape[0])
+        self.caption.setText(self.tr("{0}: {1} of {2}x{3}, {4}; grey = 0, bright = positive, dark = negative.")
+                             .format(title, filters, weight.shape[2], weight.shape[3], kind))
         self.image.setPixmap(array_to_pixmap(grid))
 
     def show_message(self, text: str) -> None:
@@ -125,10 +126,11 @@ class ActivationsPanel(QWidget):
         layout.addWidget(_scroll(self.image, "activationsScroll", self.tr("Feature maps")), 1)
 
     def show_overview(self, stages: Sequence[Any]) -> None:
-        """Draw the ``StageMap`` list as a row of small captioned pictures."""
+        """Draw the ``StageMap`` list as a row of small captioned pictures (none: an empty strip)."""
         while self.strip_layout.count():
             item = self.strip_layout.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # at once; deleteLater acts on the next event-loop pass
                 item.widget().deleteLater()
         for stage in stages:
             box = QVBoxLayout()
@@ -164,8 +166,8 @@ class ActivationsPanel(QWidget):
         self.image.setPixmap(array_to_pixmap(grid, width=max(GRID_WIDTH, grid.shape[1])))
         strongest = ", ".join(f"#{c} (mean {m:.2g}, {a:.2g}..{b:.2g})" for c, m, a, b in
                               zip(fm.channels[:4], fm.means[:4], fm.minimums[:4], fm.maximums[:4]))
-        shown = self.tr("{0} of {1} channels").format(len(maps), len(fm.channels)) \
-            if len(fm.channels) > len(maps) else self.tr("{0} channels").format(len(maps))
+        shown = english_plural(self.tr("{0} of %n channel(s)", "", len(fm.channels)), len(fm.channels)).format(len(maps)) \
+            if len(fm.channels) > len(maps) else english_plural(self.tr("%n channel(s)", "", len(maps)), len(maps))
         self.caption.setText(self.tr("{0}: output {1}, values {2:.3g} to {3:.3g}; {4}, sorted by mean activation. "
                                      "Strongest: {5}").format(fm.path, "x".join(map(str, fm.shape)), lo, hi, shown, strongest))
 
@@ -173,6 +175,15 @@ class ActivationsPanel(QWidget):
         """Clear the maps and say why."""
         self.image.clear()
         self.caption.setText(text)
+
+    def clear(self, text: str) -> None:
+        """Clear the overview strip and the maps, and say why (no model, unreadable image)."""
+        self.show_overview([])
+        self.show_message(text)
+
+    def overview_count(self) -> int:
+        """How many pictures the overview strip shows."""
+        return sum(self.strip_layout.itemAt(i).widget() is not None for i in range(self.strip_layout.count()))
 
 
 class GradcamPanel(QWidget):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from cnn_studio.gui.widgets.background import TaskRunner
 from cnn_studio.gui.widgets.common import ThumbnailGrid, set_names
-from cnn_studio.gui.widgets.image_tools import has_local_paths, local_paths
+from cnn_studio.gui.widgets.image_tools import english_plural, has_local_paths, local_paths
 from cnn_studio.gui.widgets.inspect_panels import ActivationsPanel, FiltersPanel, GradcamPanel
 
 DATASET_THUMBNAILS = 48
@@ -47,6 +47,7 @@ class InspectView(QWidget):
         self._image_caption = ""
         self._snapshot: Any = None
         self._conv_paths: set[str] = set()
+        self._conv_order: dict[str, int] = {}
         self.last_timings: dict[str, float] = {}
         self._build()
 
@@ -60,6 +61,7 @@ class InspectView(QWidget):
             self._use_predictor(source)
             return
         checkpoint = str(source) if source else None
+        self.no_model_hint.setVisible(False)
         self.model_label.setText(self.tr("Model: loading {0}…").format(
             Path(checkpoint).name if checkpoint else self.tr("the ImageNet EfficientNet-Lite0")))
 
@@ -100,9 +102,24 @@ class InspectView(QWidget):
     def wanted_snapshot_layers(self) -> set[str]:
         """The conv layers whose weights the filter view wants in each epoch's snapshot."""
         path = self.selected_layer()
-        wanted = {path} if path in self._conv_paths else set()
+        shown = self.filter_layer(path)
+        wanted = {shown} if shown else set()
         first = min(self._conv_paths, key=self._conv_order.get) if self._conv_paths else None
         return wanted | ({first} if first else set())
+
+    def filter_layer(self, path: str | None = None) -> str | None:
+        """The conv whose filters are shown for ``path`` (default: the selected layer).
+
+        A convolution is itself; a module that contains convolutions (a stage, a block, the whole
+        model) gives its first one; anything else (pooling, linear) gives None.
+        """
+        path = self.selected_layer() if path is None else path
+        if path is None or not self._conv_order:
+            return None
+        if path in self._conv_paths:
+            return path
+        inside = [p for p in self._conv_order if not path or p.startswith(path + ".")]
+        return min(inside, key=self._conv_order.get) if inside else None
 
     def set_image_path(self, path: str | os.PathLike) -> None:
         """Inspect this image file."""
@@ -136,7 +153,7 @@ class InspectView(QWidget):
 
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.model_label = QLabel(self.tr("Model: none yet. Open a checkpoint or use the ImageNet model."))
+        self.model_label = QLabel(self.tr("Model: none yet."))
         self.model_label.setObjectName("inspectModelLabel")
         self.model_label.setWordWrap(True)
         open_ckpt = set_names(QPushButton(self.tr("Open checkpoint…")), "inspectOpenCheckpoint",
@@ -185,9 +202,29 @@ class InspectView(QWidget):
         self.tabs.addTab(self.activations, self.tr("Activations"))
         self.tabs.addTab(self.filters, self.tr("Filters"))
         self.tabs.addTab(self.gradcam, self.tr("Grad-CAM"))
+        self.no_model_hint = QWidget()
+        self.no_model_hint.setObjectName("inspectNoModelHint")
+        hint_layout = QHBoxLayout(self.no_model_hint)
+        hint_layout.setContentsMargins(0, 0, 0, 0)
+        self.no_model_text = QLabel(self.tr(
+            "No model yet: train a run, pick one in Runs, or Open checkpoint… — or use the bundled ImageNet model."))
+        self.no_model_text.setObjectName("inspectNoModelText")
+        self.no_model_text.setWordWrap(True)
+        self.no_model_text.setStyleSheet("color: #555; font-size: 14px;")
+        self.use_imagenet_button = set_names(QPushButton(self.tr("Use the ImageNet model")),
+                                             "inspectNoModelUseImagenet",
+                                             self.tr("Inspect with the bundled ImageNet EfficientNet-Lite0"))
+        self.use_imagenet_button.clicked.connect(lambda: self.set_model_source(None))
+        hint_layout.addWidget(self.no_model_text, 1)
+        hint_layout.addWidget(self.use_imagenet_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.no_model_hint)
+        right_layout.addWidget(self.tabs, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([420, 860])
         layout = QVBoxLayout(self)
@@ -202,17 +239,19 @@ class InspectView(QWidget):
             return layer_tree(predictor.model, predictor.input_size)
 
     def _use_predictor(self, predictor: Any, tree: Any = None) -> None:
-        import torch.nn as nn
+        from cnn_studio.core.viz.filters import conv_layer_paths
 
         self.predictor = predictor
         if tree is None:
             tree = self._tree_of(predictor)
         title = (self.tr("the ImageNet EfficientNet-Lite0") if predictor.source == "ImageNet"
                  else Path(predictor.source).name or predictor.model_name)
-        self.model_label.setText(self.tr("Model: {0} ({1}, {2} classes, input {3} px)").format(
-            title, predictor.model_name, len(predictor.class_names), predictor.input_size))
-        modules = dict(predictor.model.named_modules())
-        order = [p for p, m in modules.items() if isinstance(m, nn.Conv2d)]
+        count = len(predictor.class_names)
+        self.model_label.setText(self.tr("Model: {0} ({1}, {2}, input {3} px)").format(
+            title, predictor.model_name, english_plural(self.tr("%n class(es)", "", count), count),
+            predictor.input_size))
+        self.no_model_hint.setVisible(False)
+        order = conv_layer_paths(predictor.model)
         self._conv_order = {p: i for i, p in enumerate(order)}
         self._conv_paths = set(order)
         self.gradcam.set_classes(predictor.class_names)
@@ -242,6 +281,10 @@ class InspectView(QWidget):
         self._image_source = source
         self._image_caption = caption
         self.image_label.setText(self.tr("Image: {0}").format(caption))
+        if self.predictor is None and not self._runner.is_busy("load"):
+            hint = self.no_model_text.text()
+            self.activations.clear(hint)
+            self.gradcam.show_message(hint)
         self._request_activations()
         self._request_gradcam()
 
@@ -261,22 +304,26 @@ class InspectView(QWidget):
         path = self.selected_layer()
         snapshot = self._snapshot if self.filters.follow.isChecked() else None
         if snapshot is not None and snapshot.weights:
-            key = path if path in snapshot.weights else next(iter(snapshot.weights))
+            shown = self.filter_layer(path)
+            key = shown if shown in snapshot.weights else next(iter(snapshot.weights))
             self.filters.show_weight(np.asarray(snapshot.weights[key]),
                                      self.tr("{0} at epoch {1}").format(key, snapshot.epoch))
             return
         if self.predictor is None or path is None:
             self.filters.show_message(self.tr("Load a model to see its filters."))
             return
-        if path not in self._conv_paths:
-            self.filters.show_message(self.tr("'{0}' is not a convolution; pick a Conv2d layer in the tree "
-                                              "to see its filters.").format(path or self.tr("the model")))
+        conv = self.filter_layer(path)
+        if conv is None:
+            self.filters.show_message(self.tr("'{0}' is not a convolution and contains none; pick a Conv2d layer "
+                                              "in the tree to see its filters.").format(path or self.tr("the model")))
             return
         from cnn_studio.core.viz.filters import layer_weight
 
         with self.predictor.lock:
-            weight = layer_weight(self.predictor.model, path)
-        self.filters.show_weight(weight, path)
+            weight = layer_weight(self.predictor.model, conv)
+        title = conv if conv == path else self.tr("{0} (the first convolution in {1})").format(
+            conv, path or self.tr("the model"))
+        self.filters.show_weight(weight, title)
 
     # --- activations and Grad-CAM (background) ---------------------------------------------
     def _pixels(self, predictor: Any, source: tuple[str, Any]) -> np.ndarray:
@@ -346,8 +393,13 @@ class InspectView(QWidget):
 
             text = str(exc) if isinstance(exc, (UserError, KeyError, ValueError)) else \
                 self.tr("{0} failed: {1}").format(kind, exc)
-            {"load": self.model_label, "activations": self.activations.caption,
-             "gradcam": self.gradcam.caption}[kind].setText(text)
+            if kind == "load":
+                self.model_label.setText(text)
+                self.no_model_hint.setVisible(self.predictor is None)
+            elif kind == "activations":  # never leave the previous image's maps under this error
+                self.activations.clear(text)
+            else:
+                self.gradcam.show_message(text)
         return failed
 
     # --- files -----------------------------------------------------------------------------
