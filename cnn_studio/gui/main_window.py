@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QWid
 from cnn_studio.gui.controller import IDLE, Controller
 from cnn_studio.gui.settings import AppSettings
 from cnn_studio.gui.widgets import dialogs
-from cnn_studio.gui.widgets.common import EmptyState
+from cnn_studio.gui.widgets.common import EmptyState, plural
 from cnn_studio.gui.widgets.dataset_view import DatasetView
 from cnn_studio.gui.widgets.model_view import ModelView
 from cnn_studio.gui.widgets.results_view import ResultsView
@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.dataset: Any = None
         self._scan_task: Any = None
         self._close_requested = False
+        self._chosen_checkpoint = ""
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setAccessibleName(self.tr("Views"))
@@ -118,7 +119,7 @@ class MainWindow(QMainWindow):
             self.inspect_view.snapshot_layers_changed.connect(c.set_snapshot_layers)
             c.set_snapshot_layers(self.inspect_view.wanted_snapshot_layers())
         self.runs_view.resume_requested.connect(self.resume_run)
-        self.runs_view.run_selected.connect(self.show_run_results)
+        self.runs_view.run_selected.connect(self.choose_run)
         self.runs_view.export_requested.connect(self.export_for_server)
         self.results_view.show_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.results_view.inspect_requested.connect(self.inspect_image)
@@ -180,8 +181,14 @@ class MainWindow(QMainWindow):
         if not folder:
             return
         self.cancel_scan()
-        val = self.dataset_view.val_fraction.value() if val_fraction is None else val_fraction
-        test = self.dataset_view.test_fraction.value() if test_fraction is None else test_fraction
+        val, test = self.dataset_view.split_fractions()
+        if val_fraction is not None and test_fraction is not None:
+            problem = self.dataset_view.split_problem(val_fraction, test_fraction)
+            if problem:  # never re-split with fractions the core would refuse
+                from cnn_studio.core.errors import ConfigError
+
+                raise ConfigError(problem)
+            val, test = val_fraction, test_fraction
         data_cfg = DataConfig(root=str(folder), val_fraction=round(val, 4), test_fraction=round(test, 4))
         self.tabs.setCurrentWidget(self.dataset_view)
         self.dataset_view.set_loading(True, self.tr("Scanning {folder}…").format(folder=folder))
@@ -191,7 +198,8 @@ class MainWindow(QMainWindow):
             return open_dataset(data_cfg, progress=progress, cancel=cancelled)
 
         self._scan_task = self.controller.run_task(
-            task, on_success=lambda ds: self._on_dataset_opened(ds, str(folder)),
+            task, on_success=lambda ds: self._on_dataset_opened(ds, str(folder), data_cfg.val_fraction,
+                                                           data_cfg.test_fraction),
             on_failure=self._on_scan_failed, on_progress=self.dataset_view.set_progress,
             on_cancelled=lambda: self.statusBar().showMessage(self.tr("Dataset loading cancelled."), 5000),
             on_done=self._on_scan_done)
@@ -213,8 +221,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
         dialogs.show_error(self, message, "" if user_error else details)
 
-    def _on_dataset_opened(self, dataset: Any, folder: str) -> None:
+    def _on_dataset_opened(self, dataset: Any, folder: str, val: float = 0.1, test: float = 0.2) -> None:
         self.dataset = dataset
+        self.dataset_view.set_applied_fractions(val, test)
         self.dataset_view.show_dataset(dataset)
         self.model_view.set_num_classes(len(dataset.classes))
         self.settings.add_recent_dataset(folder)
@@ -287,15 +296,32 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Load config"), "", self.tr("JSON (*.json)"))
         if path:
             cfg = TrainConfig.load(path)
+            opened = self.dataset_view.applied_fractions
             self.load_config_into_views(cfg)
-            if cfg.data.root and cfg.data.root != self._dataset_root() and Path(cfg.data.root).is_dir():
-                self.open_dataset(cfg.data.root, cfg.data.val_fraction, cfg.data.test_fraction)
+            d = cfg.data
+            changed = d.root != self._dataset_root() or (d.val_fraction, d.test_fraction) != opened
+            if d.root and changed and Path(d.root).is_dir():
+                self.open_dataset(d.root, d.val_fraction, d.test_fraction)
 
     def export_for_server(self) -> None:
-        """Export the current settings as a run config plus the torchrun command."""
+        """Export a run config plus the torchrun command for a server.
+
+        With exactly one run selected in the Runs view, that run's config.json is exported; otherwise
+        the current Model/Train settings are. The dialog says which.
+        """
+        from cnn_studio.core.config import TrainConfig
+        from cnn_studio.core.runs import read_run_config
         from cnn_studio.gui.widgets.export_dialog import ExportDialog
 
-        ExportDialog(self.current_config(), self).exec()
+        selected = self.runs_view.selected_paths()
+        data = read_run_config(selected[0]) if len(selected) == 1 else None
+        if data:
+            cfg = TrainConfig.from_dict(data)
+            source = self.tr("the selected run {name} (its config.json)").format(name=Path(selected[0]).name)
+        else:
+            cfg = self.current_config()
+            source = self.tr("the current Model and Train settings (select one run in Runs to export it instead)")
+        ExportDialog(cfg, self, source=source).exec()
 
     # --- training --------------------------------------------------------------------------
     def _update_ready(self) -> None:
@@ -327,6 +353,10 @@ class MainWindow(QMainWindow):
 
     def _start(self, cfg: Any, dataset: Any = None, resume_from: str | None = None) -> None:
         self.train_view.clear_curves()
+        if resume_from:  # the curves continue where the run stopped instead of starting at the resume point
+            from cnn_studio.core.runs import read_metrics
+
+            self.train_view.preload_history(read_metrics(Path(resume_from).parent))
         self.tabs.setCurrentWidget(self.train_view)
         self.controller.start_training(cfg, dataset=dataset, resume_from=resume_from)
 
@@ -359,10 +389,27 @@ class MainWindow(QMainWindow):
             self.show_run_results(event.run_dir)
         checkpoint = event.best_checkpoint or event.last_checkpoint
         if checkpoint:
+            self._chosen_checkpoint = str(checkpoint)
             if hasattr(self.predict_view, "set_checkpoint"):
                 self.predict_view.set_checkpoint(checkpoint)
             if hasattr(self.inspect_view, "set_model_source"):
                 self.inspect_view.set_model_source(checkpoint)
+
+    def choose_run(self, run_dir: str) -> None:
+        """A run was chosen in the Runs view: show its results and use its model in Inspect and Predict."""
+        self.show_run_results(run_dir)
+        from cnn_studio.core.runs import BEST_CHECKPOINT, LAST_CHECKPOINT
+
+        checkpoint = next((str(Path(run_dir) / name) for name in (BEST_CHECKPOINT, LAST_CHECKPOINT)
+                           if (Path(run_dir) / name).is_file()), "")
+        if not checkpoint or checkpoint == self._chosen_checkpoint:
+            return  # a refresh of the list re-announces the same run: do not reload its model
+        self._chosen_checkpoint = checkpoint
+        if hasattr(self.inspect_view, "set_model_source"):
+            self.inspect_view.set_model_source(checkpoint)
+        if hasattr(self.predict_view, "set_checkpoint"):
+            self.predict_view.set_checkpoint(checkpoint)
+        self.statusBar().showMessage(self.tr("Inspect and Predict now use {path}").format(path=checkpoint), 5000)
 
     def show_run_results(self, run_dir: str) -> None:
         """Show a run's test results in the Results view."""
@@ -401,15 +448,35 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.handle_dropped_paths(paths)
 
-    def handle_dropped_paths(self, paths: list[str]) -> None:
-        """A dropped folder opens as a dataset; dropped images go to the Predict view."""
+    def handle_dropped_paths(self, paths: list[str]) -> str:
+        """Open or classify what was dropped; say what happened in the status bar and return that text.
+
+        The rule: on the Predict tab every dropped image and folder is classified. On any other tab
+        a dropped folder opens as a dataset (the first one, if several), and dropped image files (with
+        no folder) go to the Predict tab and are classified.
+        """
         folders = [p for p in paths if Path(p).is_dir()]
-        images = [p for p in paths if Path(p).suffix.lower() in IMAGE_SUFFIXES]
-        if len(folders) == 1 and not images and self.tabs.currentWidget() is not self.predict_view:
-            self.open_dataset(folders[0])
-        elif hasattr(self.predict_view, "add_paths"):
-            self.tabs.setCurrentWidget(self.predict_view)
+        images = [p for p in paths if Path(p).is_file() and Path(p).suffix.lower() in IMAGE_SUFFIXES]
+        can_predict = hasattr(self.predict_view, "add_paths")
+        if self.tabs.currentWidget() is self.predict_view and can_predict and (folders or images):
             self.predict_view.add_paths(images + folders)
+            message = self.tr("Classifying what was dropped (on the Predict tab drops are classified; "
+                              "drop a folder on another tab to open it as a dataset).")
+        elif folders:
+            self.open_dataset(folders[0])
+            message = self.tr("Opening {name} as a dataset (drop images, or drop on the Predict tab, "
+                              "to classify them).").format(name=Path(folders[0]).name)
+            if len(folders) > 1:
+                message += " " + self.tr("Only the first folder is opened.")
+        elif images and can_predict:
+            self.tabs.setCurrentWidget(self.predict_view)
+            self.predict_view.add_paths(images)
+            message = self.tr("Classifying {images} in the Predict tab.").format(
+                images=plural(len(images), self.tr("image"), self.tr("images")))
+        else:
+            message = self.tr("Nothing to open: drop a dataset folder, or image files to classify them.")
+        self.statusBar().showMessage(message, 10000)
+        return message
 
     # --- closing ---------------------------------------------------------------------------
     def shutdown_views(self) -> None:

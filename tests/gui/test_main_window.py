@@ -21,13 +21,15 @@ def test_open_demo_shows_layout_counts_and_thumbnails(qtbot, window):
     assert view.class_list.count() == 5
     assert "train/test sub-folders" in view.summary.text()
     # bar chart: per split, one bar per class with the real counts
-    assert list(view.class_counts["train"]) == [240] * 5
+    # the demo has train/ and test/ only: a validation split is carved from the 240 training images
+    train_and_val = view.class_counts["train"] + view.class_counts.get("val", 0)
+    assert list(train_and_val) == [240] * 5
     assert list(view.class_counts["test"]) == [60] * 5
     assert view.thumbnails.count() > 0
     assert all("checkerboard" in Path(p).name for p in view.thumbnails.item_data())
     view.class_list.setCurrentRow(2)
     assert all("square" in Path(p).name for p in view.thumbnails.item_data())
-    assert not view.split_box.isEnabled()  # split-dirs layout: fractions do not apply
+    assert not view.test_fraction.isEnabled()  # split-dirs layout: the test folder is the test split
     assert window.settings.recent_datasets()[0] == str(demo_dataset_dir())
     assert window.train_view.start_button.isEnabled()
 

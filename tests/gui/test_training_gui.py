@@ -32,7 +32,7 @@ def test_tiny_run_completes_and_curves_hold_epoch_values(qtbot, ready_window):
         assert not w.train_view.start_button.isEnabled()
     assert [e.epoch for e in epochs] == [1, 2]
     assert finished and finished[0].status == "completed"
-    x, y = w.train_view.curves["train_loss"].getData()
+    x, y = w.train_view.curves["train_loss"].xData, w.train_view.curves["train_loss"].yData  # raw values (the loss axis is log-scaled)
     assert list(x) == [1.0, 2.0]
     assert np.allclose(y, [e.train_loss for e in epochs])
     _x, acc = w.train_view.curves["heldout_accuracy"].getData()

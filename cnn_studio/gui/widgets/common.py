@@ -133,3 +133,8 @@ def first_attr(obj: Any, names: Sequence[str], default: Any = None) -> Any:
         if value is not None:
             return value
     return default
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """Return '1 epoch' / '3 epochs': ``one`` and ``many`` are already translated words."""
+    return f"{n} {one if n == 1 else many}"

@@ -8,16 +8,19 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListView, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QSplitter, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from cnn_studio.gui.widgets.common import EmptyState, ThumbnailGrid, format_count, set_names
+from cnn_studio.gui.widgets.plots import add_corner_legend
 
 SPLIT_COLOURS = {"train": (31, 119, 180), "val": (255, 127, 14), "test": (44, 160, 44)}
 THUMBNAILS_PER_CLASS = 48
+MAX_SKIPPED_LISTED = 8
+SPLIT_ORDER = ("train", "val", "test")
 
 
 class DatasetView(QWidget):
@@ -31,6 +34,7 @@ class DatasetView(QWidget):
         super().__init__(parent)
         self.setObjectName("datasetView")
         self.dataset: Any = None
+        self.applied_fractions: tuple[float, float] = (0.1, 0.2)
         self._stack = QStackedWidget(self)
         self.empty = EmptyState(self.tr("Drop a dataset folder here or press Ctrl+O.\n\n"
                                         "A dataset is a folder with one sub-folder per class "
@@ -84,13 +88,13 @@ class DatasetView(QWidget):
         self.chart.setMouseEnabled(x=False, y=False)
         self.chart.setLabel("left", self.tr("images"))
         self.chart.setTitle(self.tr("Images per class"))
-        self.chart_legend = self.chart.addLegend(offset=(-10, 10))
+        self.chart_legend = add_corner_legend(self.chart, "top-right", columns=3)
         top.addWidget(self.chart)
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        split_box = QGroupBox(self.tr("Split (single-folder datasets)"))
+        split_box = QGroupBox(self.tr("Split (validation is carved from train when there is no val/ folder)"))
         form = QFormLayout(split_box)
         self.val_fraction = set_names(QDoubleSpinBox(), "valFraction", self.tr("Validation fraction"))
         self.test_fraction = set_names(QDoubleSpinBox(), "testFraction", self.tr("Test fraction"))
@@ -101,10 +105,17 @@ class DatasetView(QWidget):
             spin.setValue(value)
         self.apply_split_button = set_names(QPushButton(self.tr("Apply split")), "applySplitButton",
                                             self.tr("Apply the split fractions"))
-        self.apply_split_button.clicked.connect(
-            lambda: self.resplit_requested.emit(self.val_fraction.value(), self.test_fraction.value()))
+        self.apply_split_button.clicked.connect(self._apply_split)
+        self.split_message = QLabel()
+        self.split_message.setObjectName("splitMessage")
+        self.split_message.setWordWrap(True)
+        self.split_message.setStyleSheet("color: #b00020;")
+        self.split_message.setVisible(False)
+        for spin in (self.val_fraction, self.test_fraction):
+            spin.valueChanged.connect(self._check_split)
         form.addRow(self.tr("Validation"), self.val_fraction)
         form.addRow(self.tr("Test"), self.test_fraction)
+        form.addRow(self.split_message)
         form.addRow(self.apply_split_button)
         self.split_box = split_box
         side_layout.addWidget(split_box)
@@ -114,6 +125,10 @@ class DatasetView(QWidget):
         side_layout.addWidget(self.sizes_label)
         side_layout.addWidget(QLabel(self.tr("Problems and warnings (click to reveal):")))
         self.problems = set_names(QListWidget(), "problemsList", self.tr("Problems and warnings"))
+        self.problems.setWordWrap(True)
+        self.problems.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.problems.setResizeMode(QListView.ResizeMode.Adjust)
         self.problems.itemActivated.connect(self._reveal_problem)
         self.problems.itemClicked.connect(self._show_problem_path)
         side_layout.addWidget(self.problems, 1)
@@ -129,8 +144,16 @@ class DatasetView(QWidget):
         self.class_list = set_names(QListWidget(), "classList", self.tr("Classes"))
         self.class_list.currentRowChanged.connect(self._show_class)
         self.thumbnails = set_names(ThumbnailGrid(64), "thumbnailGrid", self.tr("Sample images"))
+        self.thumbnails_label = QLabel()
+        self.thumbnails_label.setObjectName("thumbnailsLabel")
+        self.thumbnails_label.setWordWrap(True)
+        samples = QWidget()
+        samples_layout = QVBoxLayout(samples)
+        samples_layout.setContentsMargins(0, 0, 0, 0)
+        samples_layout.addWidget(self.thumbnails_label)
+        samples_layout.addWidget(self.thumbnails, 1)
         bottom.addWidget(self.class_list)
-        bottom.addWidget(self.thumbnails)
+        bottom.addWidget(samples)
         bottom.setSizes([220, 880])
 
         vertical = QSplitter(Qt.Orientation.Vertical)
@@ -174,6 +197,8 @@ class DatasetView(QWidget):
         per_split = ", ".join(f"{name} {len(items)}" for name, items in splits.items())
         layout_text = {"split-dirs": self.tr("train/test sub-folders"),
                        "single-folder": self.tr("one folder per class (split here)")}.get(report.layout, report.layout)
+        if getattr(report, "val_source", "") == "carved" and report.layout != "single-folder":
+            layout_text += self.tr(" (validation carved from train)")
         self.summary.setText(self.tr("<b>{root}</b><br>Layout: {layout} · {n} classes · images: {splits} · "
                                      "working size {size} px").format(
             root=str(report.root), layout=layout_text, n=len(report.classes), splits=per_split,
@@ -184,8 +209,13 @@ class DatasetView(QWidget):
         more = self.tr(" (+{n} other sizes)").format(n=len(sizes) - 5) if len(sizes) > 5 else ""
         self.sizes_label.setText(self.tr("Image sizes: {sizes}{more}").format(sizes=top or "?", more=more))
         single = report.layout == "single-folder"
-        self.split_box.setEnabled(single)
-        self.split_box.setToolTip("" if single else self.tr("This dataset has its own train/test folders."))
+        carved = getattr(report, "val_source", "") != "folder"  # no val/ folder: val comes from train
+        self.load_fractions(self.applied_fractions)
+        self.split_box.setEnabled(single or carved)
+        self.test_fraction.setEnabled(single)
+        self.split_box.setToolTip("" if single else self.tr(
+            "This dataset has its own train/test folders; the validation fraction is carved from train."
+            if carved else "This dataset has its own train/val/test folders."))
         self._fill_problems(report)
         self.class_list.blockSignals(True)
         self.class_list.clear()
@@ -213,17 +243,37 @@ class DatasetView(QWidget):
         step = max(1, len(classes) // 20)
         axis.setTicks([[(float(i), classes[i][:12]) for i in range(0, len(classes), step)]])
         self.chart.setXRange(-0.6, len(classes) - 0.4, padding=0)
+        tallest = max((float(v.max()) for v in counts.values() if len(v)), default=1.0)
+        self.chart.setYRange(0, max(tallest, 1.0) * 1.25, padding=0)  # headroom: the legend sits above the bars
         self.class_counts = counts
+
+    def _relative(self, path: Any) -> str:
+        """Return ``path`` relative to the dataset root (as posix text), or whole if outside it."""
+        root = getattr(getattr(self.dataset, "report", None), "root", None)
+        try:
+            return Path(path).relative_to(root).as_posix() if root is not None else str(path)
+        except ValueError:
+            return str(path)
 
     def _fill_problems(self, report: Any) -> None:
         self.problems.clear()
         for problem in report.problems or []:
-            item = QListWidgetItem(f"{Path(problem.path).name}: {problem.reason}")
+            item = QListWidgetItem(f"{self._relative(problem.path)}: {problem.reason}")
             item.setData(Qt.ItemDataRole.UserRole, str(problem.path))
             item.setToolTip(str(problem.path))
             self.problems.addItem(item)
         for warning in report.warnings or []:
             item = QListWidgetItem(self.tr("Warning: {text}").format(text=warning))
+            item.setToolTip(warning)
+            self.problems.addItem(item)
+        skipped = list(getattr(report, "skipped", None) or [])
+        if skipped:
+            names = ", ".join(self._relative(p) for p in skipped[:MAX_SKIPPED_LISTED])
+            more = self.tr(" (+{n} more)").format(n=len(skipped) - MAX_SKIPPED_LISTED) \
+                if len(skipped) > MAX_SKIPPED_LISTED else ""
+            item = QListWidgetItem(self.tr("Skipped (not images): {names}{more}").format(names=names, more=more))
+            item.setToolTip("\n".join(str(p) for p in skipped[:200]))
+            item.setData(Qt.ItemDataRole.UserRole, str(skipped[0]))
             self.problems.addItem(item)
         if self.problems.count() == 0:
             self.problems.addItem(QListWidgetItem(self.tr("No problems found.")))
@@ -240,28 +290,87 @@ class DatasetView(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
 
     def _show_class(self, index: int) -> None:
+        """Show up to THUMBNAILS_PER_CLASS images of class ``index`` from every split (train first)."""
         self.thumbnails.clear()
+        self.thumbnails_label.clear()
         if self.dataset is None or index < 0:
             return
-        split = self.dataset.splits.get("train") or next(iter(self.dataset.splits.values()))
-        labels = split.labels.numpy() if hasattr(split.labels, "numpy") else np.asarray(split.labels)
-        rows = np.flatnonzero(labels == index)[:THUMBNAILS_PER_CLASS]
-        for row in rows:
-            path = split.paths[row]
-            image = split.images[row] if getattr(split, "images", None) is not None else path
-            self.thumbnails.add_image(image, Path(path).name[:14], data=path, tooltip=path)
+        splits = self.dataset.splits
+        names = [n for n in SPLIT_ORDER if splits.get(n) is not None] + \
+                [n for n in splits if n not in SPLIT_ORDER and splits.get(n) is not None]
+        shown: list[str] = []
+        total = 0
+        for name in names:
+            split = splits[name]
+            labels = split.labels.numpy() if hasattr(split.labels, "numpy") else np.asarray(split.labels)
+            rows = np.flatnonzero(labels == index)
+            total += len(rows)
+            room = THUMBNAILS_PER_CLASS - self.thumbnails.count()
+            for row in rows[:max(room, 0)]:
+                path = split.paths[row]
+                image = split.images[row] if getattr(split, "images", None) is not None else path
+                self.thumbnails.add_image(image, Path(path).name[:14], data=path,
+                                          tooltip=f"{name}: {self._relative(path)}")
+            if len(rows):
+                shown.append(f"{name} {min(len(rows), max(room, 0))}")
+        class_name = self.dataset.classes[index] if index < len(self.dataset.classes) else str(index)
+        self.thumbnails_label.setText(self.tr("<b>{cls}</b>: showing {n} of {total} images ({splits}); "
+                                              "hover a thumbnail for its split and path.").format(
+            cls=class_name, n=self.thumbnails.count(), total=total, splits=", ".join(shown) or "-"))
+
+    # --- split fractions -----------------------------------------------------------------
+    @staticmethod
+    def split_problem(val: float, test: float) -> str:
+        """Return why the fractions ``val``/``test`` cannot split a dataset ('' when they can)."""
+        if val + test >= 1.0 - 1e-9:
+            return QCoreApplication.translate(
+                "DatasetView", "Validation + test is {total:.2f}; keep it below 1 so some images are left "
+                "for training.").format(total=val + test)
+        return ""
+
+    def _check_split(self) -> str:
+        problem = self.split_problem(self.val_fraction.value(), self.test_fraction.value())
+        self.split_message.setText(problem)
+        self.split_message.setVisible(bool(problem))
+        self.apply_split_button.setEnabled(not problem)
+        return problem
+
+    def _apply_split(self) -> None:
+        if self._check_split():
+            return  # nothing changes: the message says what to fix
+        self.resplit_requested.emit(round(self.val_fraction.value(), 4), round(self.test_fraction.value(), 4))
+
+    def split_fractions(self) -> tuple[float, float]:
+        """Return (val, test) to open a dataset with: the boxes' values if valid, else the last applied ones."""
+        val, test = round(self.val_fraction.value(), 4), round(self.test_fraction.value(), 4)
+        return (val, test) if not self.split_problem(val, test) else self.applied_fractions
+
+    def set_applied_fractions(self, val: float, test: float) -> None:
+        """Remember the (valid) fractions the open dataset was split with."""
+        if not self.split_problem(val, test):
+            self.applied_fractions = (round(val, 4), round(test, 4))
+
+    def load_fractions(self, fractions: tuple[float, float]) -> None:
+        """Show ``fractions`` in the boxes (and clear any split message)."""
+        self.val_fraction.setValue(fractions[0])
+        self.test_fraction.setValue(fractions[1])
+        self._check_split()
 
     # --- config --------------------------------------------------------------------------
     def apply_to(self, cfg: Any) -> Any:
-        """Return ``cfg`` with the dataset root and split fractions of this view."""
+        """Return ``cfg`` with the dataset root and the split fractions the open dataset uses.
+
+        Values typed in the boxes but not applied (or invalid) never reach the config, so a stale
+        value cannot block training.
+        """
         from dataclasses import replace
 
         root = str(self.dataset.report.root) if self.dataset is not None else cfg.data.root
-        data = replace(cfg.data, root=root, val_fraction=round(self.val_fraction.value(), 4),
-                       test_fraction=round(self.test_fraction.value(), 4))
+        val, test = self.applied_fractions if self.dataset is not None else self.split_fractions()
+        data = replace(cfg.data, root=root, val_fraction=val, test_fraction=test)
         return replace(cfg, data=data)
 
     def load_from(self, cfg: Any) -> None:
-        """Show the split fractions of ``cfg``."""
-        self.val_fraction.setValue(cfg.data.val_fraction)
-        self.test_fraction.setValue(cfg.data.test_fraction)
+        """Show the split fractions of ``cfg`` (they become the applied ones when valid)."""
+        self.set_applied_fractions(cfg.data.val_fraction, cfg.data.test_fraction)
+        self.load_fractions((cfg.data.val_fraction, cfg.data.test_fraction))

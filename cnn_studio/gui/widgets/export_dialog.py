@@ -1,4 +1,4 @@
-"""Export the current settings as a run config plus the torchrun command for a server.
+"""Export a run config (a selected run's or the current settings) plus the torchrun command for a server.
 
 The command comes from ``cnn_studio.core.training.distributed.torchrun_command`` (the same one the
 CLI documents), so the GUI never builds its own.
@@ -21,15 +21,23 @@ DEFAULT_RDZV_ENDPOINT = "HOST:29400"  # the core's placeholder: the user puts on
 class ExportDialog(QDialog):
     """Shows the config JSON and the torchrun command; saves the JSON."""
 
-    def __init__(self, cfg: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, cfg: Any, parent: QWidget | None = None, source: str = "") -> None:
+        """``source`` says in words where ``cfg`` comes from (a selected run or the current settings)."""
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle(self.tr("Export for a server"))
         self.resize(720, 560)
         self.cfg = cfg
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Copy the dataset to the server, save this config next to it (edit "
-                                        "data.root to the server's path), then run the command there.")))
+        self.source_label = QLabel(self.tr("<b>Exporting:</b> {source}").format(
+            source=source or self.tr("the current Model and Train settings")))
+        self.source_label.setObjectName("exportSource")
+        self.source_label.setWordWrap(True)
+        layout.addWidget(self.source_label)
+        hint = QLabel(self.tr("Copy the dataset to the server, save this config next to it (edit "
+                              "data.root to the server's path), then run the command there."))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         form = QFormLayout()
         self.filename = set_names(QLineEdit("run.json"), "exportFileName", self.tr("Config file name on the server"))
         self.gpus = set_names(QSpinBox(), "exportGpus", self.tr("GPUs per node"))

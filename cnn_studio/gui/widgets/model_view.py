@@ -116,6 +116,14 @@ class ModelView(QWidget):
         self.totals = QLabel()
         self.totals.setObjectName("paramTotals")
         layout.addWidget(self.totals)
+        self.freeze_note = QLabel(self.tr("Note: the starting weights are random, so freezing layers only limits "
+                                          "what the network can learn. Freeze presets are meant for pretrained "
+                                          "weights; use Full fine-tune to train from scratch."))
+        self.freeze_note.setObjectName("freezeNote")
+        self.freeze_note.setWordWrap(True)
+        self.freeze_note.setStyleSheet("color: #8a5a00; background: #fff4d6; padding: 4px;")
+        self.freeze_note.setVisible(False)
+        layout.addWidget(self.freeze_note)
 
         presets = QHBoxLayout()
         self.preset_buttons: dict[str, QPushButton] = {}
@@ -223,6 +231,10 @@ class ModelView(QWidget):
         model.item(imagenet_index).setEnabled(bool(info.has_pretrained))
         if not info.has_pretrained and self.pretrained.currentData() == "imagenet":
             self.pretrained.setCurrentIndex(0)
+        from cnn_studio.core.config import recommended_config
+
+        # a preset chosen for the previous model does not carry over: start from this model's recommended one
+        self._preset, self._trainable_from, self._custom = recommended_config(name).freeze.preset, None, False
         self._rebuild()
         self._update_weights_status()
         self.model_changed.emit(name)
@@ -357,6 +369,12 @@ class ModelView(QWidget):
         self.totals.setText(self.tr("Trainable: <b>{t}</b> · Frozen: <b>{f}</b> · preset: {p}").format(
             t=format_count(trainable), f=format_count(frozen), p=label))
         self.trainable_count, self.frozen_count = trainable, frozen
+        self._update_freeze_note()
+
+    def _update_freeze_note(self) -> None:
+        """Warn when layers are frozen although the starting weights are random."""
+        random_weights = self.pretrained.currentData() == "none"
+        self.freeze_note.setVisible(random_weights and self.model is not None and self.frozen_count > 0)
 
     def frozen_paths(self) -> list[str]:
         """Return the top-most module paths whose parameters are all frozen."""
@@ -444,6 +462,8 @@ class ModelView(QWidget):
             self.weights_status.setText(self._pretrained_path)
         else:
             self.weights_status.setText(self.tr("Random initialisation."))
+        if hasattr(self, "frozen_count"):
+            self._update_freeze_note()
 
     def set_download_progress(self, fraction: float | None) -> None:
         """Show download progress (None hides the bar and refreshes the cached status)."""
@@ -483,12 +503,12 @@ class ModelView(QWidget):
             self.lr_table.insertRow(row)
             self.lr_table.setItem(row, 0, QTableWidgetItem(path))
             self.lr_table.setItem(row, 1, QTableWidgetItem(str(value)))
-        self._preset = f.preset if f.preset != "custom" else "full"
-        self._trainable_from = f.trainable_from
+        preset = f.preset if f.preset != "custom" else "full"
         try:
-            self.select_model(cfg.model.name)
+            self.select_model(cfg.model.name)  # resets the preset to the model's recommended one ...
         except Exception:  # noqa: BLE001 - an unknown model in an old config keeps the current one
             return
+        self._preset, self._trainable_from = preset, f.trainable_from  # ... which the config then overrides
         self.set_pretrained(cfg.model.pretrained)
         if f.preset == "custom":
             self.tree.blockSignals(True)

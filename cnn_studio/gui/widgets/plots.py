@@ -44,8 +44,8 @@ class SeriesBuffer:
         return self._y[: self._n]
 
 
-def make_plot(title: str, left: str, bottom: str = "epoch") -> pg.PlotWidget:
-    """Return a PlotWidget set up for live curves."""
+def make_plot(title: str, left: str, bottom: str = "epoch", legend: str | None = "top-right") -> pg.PlotWidget:
+    """Return a PlotWidget set up for live curves (``legend``: a corner of LEGEND_CORNERS, or None)."""
     plot = pg.PlotWidget()
     plot.setTitle(title, size="10pt")
     plot.setLabel("left", left)
@@ -55,9 +55,34 @@ def make_plot(title: str, left: str, bottom: str = "epoch") -> pg.PlotWidget:
     plot.getAxis("left").enableAutoSIPrefix(False)  # accuracies stay 0..1, not "x0.001"
     plot.setClipToView(True)
     plot.setDownsampling(auto=True, mode="peak")
-    plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+    if legend:
+        add_corner_legend(plot, legend)
     plot.setMinimumHeight(140)
     return plot
+
+
+#: legend corners as pyqtgraph offsets (positive: from the left/top, negative: from the right/bottom)
+LEGEND_CORNERS = {"top-right": (-6, 6), "bottom-right": (-6, -6), "top-left": (6, 6), "bottom-left": (6, -6)}
+
+
+def add_corner_legend(plot: pg.PlotWidget, corner: str = "top-right", columns: int = 1) -> pg.LegendItem:
+    """Add a small, semi-transparent legend in ``corner`` so the data behind it stays visible."""
+    legend = plot.addLegend(offset=LEGEND_CORNERS[corner], labelTextSize="8pt", colCount=columns,
+                            brush=pg.mkBrush(255, 255, 255, 150), pen=pg.mkPen(200, 200, 200, 180))
+    return legend
+
+
+def set_range_from_zero(plot: pg.PlotWidget, values: np.ndarray) -> None:
+    """Show ``values`` (e.g. a learning rate or a throughput) from 0 to a little above their largest value.
+
+    A constant curve then sits at a sensible height instead of pyqtgraph's -0.4..0.6 around it.
+    """
+    finite = values[np.isfinite(values)] if len(values) else values
+    top = float(finite.max()) if len(finite) else 0.0
+    if top > 0:
+        plot.setYRange(0.0, top * 1.15, padding=0)
+    else:
+        plot.enableAutoRange(axis="y")
 
 
 def make_curve(plot: pg.PlotWidget, name: str, colour: tuple[int, int, int], symbol: str | None = None,

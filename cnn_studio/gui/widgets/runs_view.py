@@ -11,7 +11,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from cnn_studio.gui.widgets.common import set_names
+from cnn_studio.gui.widgets.common import EmptyState, set_names
 from cnn_studio.gui.widgets.plots import PALETTE, make_plot
 
 COLUMNS = ("Run", "Model", "Status", "Epochs", "Best held-out", "Test", "Created")
@@ -64,7 +64,14 @@ class RunsView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.cellDoubleClicked.connect(lambda row, _c: self.run_selected.emit(self.runs[row].path))
-        split.addWidget(self.table)
+        self.empty = EmptyState(tr("No runs yet: train a model (Train tab) or open a run folder."))
+        self.empty.setObjectName("runsEmptyState")
+        table_box = QWidget()
+        tl = QVBoxLayout(table_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.empty)
+        tl.addWidget(self.table)
+        split.addWidget(table_box)
         plot_box = QWidget()
         pl = QVBoxLayout(plot_box)
         pl.setContentsMargins(0, 0, 0, 0)
@@ -73,7 +80,7 @@ class RunsView(QWidget):
         self.metric = set_names(QComboBox(), "overlayMetric", tr("Metric to overlay"))
         for key, text in METRICS:
             self.metric.addItem(tr(text), key)
-        self.metric.currentIndexChanged.connect(self._on_selection)
+        self.metric.currentIndexChanged.connect(lambda _i: self._update_overlay())
         row.addWidget(self.metric)
         row.addStretch(1)
         pl.addLayout(row)
@@ -120,7 +127,9 @@ class RunsView(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.blockSignals(False)
-        self._on_selection()
+        self.empty.setVisible(not self.runs)
+        self.table.setVisible(bool(self.runs))
+        self._update_overlay()
 
     def selected_paths(self) -> list[str]:
         """Return the selected run folders."""
@@ -129,6 +138,7 @@ class RunsView(QWidget):
 
     def select_paths(self, paths: list[str]) -> None:
         """Select runs by folder path."""
+        self.table.blockSignals(True)
         self.table.clearSelection()
         mode = self.table.selectionMode()
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
@@ -136,9 +146,18 @@ class RunsView(QWidget):
             if r.path in paths:
                 self.table.selectRow(row)
         self.table.setSelectionMode(mode)
+        self.table.blockSignals(False)
+        self._on_selection()
 
     # --- overlay ---------------------------------------------------------------------------
     def _on_selection(self) -> None:
+        """The user changed the selection: update the overlay and announce a single chosen run."""
+        paths = self._update_overlay()
+        if len(paths) == 1:
+            self.run_selected.emit(paths[0])
+
+    def _update_overlay(self) -> list[str]:
+        """Draw the selected runs' curves and enable the buttons; return the selected paths."""
         from cnn_studio.core.runs import read_metrics
 
         paths = self.selected_paths()
@@ -158,8 +177,7 @@ class RunsView(QWidget):
         can_resume = len(paths) == 1 and info[paths[0]].has_last and info[paths[0]].status != "completed"
         self.resume_button.setEnabled(can_resume)
         self.reveal_button.setEnabled(len(paths) == 1)
-        if len(paths) == 1:
-            self.run_selected.emit(paths[0])
+        return paths
 
     # --- actions ---------------------------------------------------------------------------
     def choose_run_folder(self) -> None:

@@ -90,6 +90,7 @@ class TrainForm(QWidget):
         self.message.setStyleSheet("color: #b00020;")
         form.addRow(self.message)
         self._base: Any = None
+        self._update_momentum()
 
     # --- validation ------------------------------------------------------------------------
     @staticmethod
@@ -100,7 +101,16 @@ class TrainForm(QWidget):
             return None
         return value if value == value and abs(value) != float("inf") else None
 
+    def _update_momentum(self) -> None:
+        """Momentum is an SGD setting: Adam and AdamW keep their own running averages instead."""
+        sgd = self.optimizer.currentText() == "sgd"
+        self.momentum.setEnabled(sgd)
+        self.momentum.setToolTip("" if sgd else self.tr(
+            "Momentum applies to SGD only; {opt} uses its own moving averages (betas) instead.").format(
+            opt=self.optimizer.currentText()))
+
     def _on_edit(self) -> None:
+        self._update_momentum()
         self.validate()
         self.changed.emit()
 

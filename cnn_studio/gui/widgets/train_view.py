@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
-from cnn_studio.gui.widgets.common import format_seconds, set_names
-from cnn_studio.gui.widgets.plots import PALETTE, SeriesBuffer, make_curve, make_plot
+from cnn_studio.gui.widgets.common import format_seconds, plural, set_names
+from cnn_studio.gui.widgets.plots import PALETTE, SeriesBuffer, make_curve, make_plot, set_range_from_zero
 from cnn_studio.gui.widgets.train_form import TrainForm
 
 REDRAW_MS = 100  # curves are redrawn at most 10 times a second
@@ -39,6 +39,7 @@ class TrainView(QWidget):
         self._smoothed: float | None = None
         self._run_started_at = 0.0
         self._start_epoch = 0
+        self._history: list[dict[str, Any]] = []
         self._dirty_plots: list[str] = []
         self.series = {name: SeriesBuffer() for name in
                        ("train_loss", "heldout_loss", "train_accuracy", "heldout_accuracy", "step_loss", "lr",
@@ -116,10 +117,13 @@ class TrainView(QWidget):
         layout.addLayout(grid)
 
         plots = QGridLayout()
-        self.loss_plot = make_plot(self.tr("Loss"), self.tr("loss"))
-        self.acc_plot = make_plot(self.tr("Accuracy"), self.tr("accuracy"))
-        self.lr_plot = make_plot(self.tr("Learning rate"), self.tr("lr"))
-        self.speed_plot = make_plot(self.tr("Throughput"), self.tr("images/s"))
+        # Loss on a log scale: an early outlier (e.g. a held-out loss of 700 in epoch 1) no longer
+        # flattens the rest of the curve, and every point stays visible.
+        self.loss_plot = make_plot(self.tr("Loss (log scale)"), self.tr("loss"))
+        self.loss_plot.setLogMode(x=False, y=True)
+        self.acc_plot = make_plot(self.tr("Accuracy"), self.tr("accuracy"), legend="bottom-right")
+        self.lr_plot = make_plot(self.tr("Learning rate"), self.tr("lr"), legend=None)
+        self.speed_plot = make_plot(self.tr("Throughput"), self.tr("images/s"), legend=None)
         self.acc_plot.setYRange(0, 1)
         self.curves = {
             "step_loss": make_curve(self.loss_plot, self.tr("train (per step, smoothed)"), (170, 200, 230)),
@@ -133,6 +137,13 @@ class TrainView(QWidget):
         for i, plot in enumerate((self.loss_plot, self.acc_plot, self.lr_plot, self.speed_plot)):
             plot.setObjectName(("lossPlot", "accuracyPlot", "lrPlot", "speedPlot")[i])
             plots.addWidget(plot, i // 2, i % 2)
+        self.plots_hint = QLabel(self.tr("Press Start (F5) to train; curves appear here."))
+        self.plots_hint.setObjectName("plotsHint")
+        self.plots_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plots_hint.setStyleSheet("color: #666; font-size: 15px; background: rgba(255, 255, 255, 200); "
+                                      "padding: 10px; border-radius: 6px;")
+        self.plots_hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        plots.addWidget(self.plots_hint, 0, 0, 2, 2, Qt.AlignmentFlag.AlignCenter)  # over the four plots
         plots_widget = QWidget()
         plots_widget.setLayout(plots)
         self.log = set_names(QPlainTextEdit(), "eventLog", self.tr("Event log"))
@@ -185,6 +196,8 @@ class TrainView(QWidget):
         for buffer in self.series.values():
             buffer.clear()
         self._smoothed = None
+        self._history = []
+        self.plots_hint.setVisible(False)
         self.epoch_progress.setValue(0)
         self.run_progress.setValue(0)
         self.eta_label.clear()
@@ -195,18 +208,53 @@ class TrainView(QWidget):
         """A run (new or resumed) began."""
         self._run_started_at = time.monotonic()
         self._start_epoch = event.start_epoch
+        if self._history:  # a resumed run redoes the epochs after its checkpoint: keep only those before
+            self._show_history([r for r in self._history if int(r.get("epoch", 0)) <= event.start_epoch])
+        steps = plural(event.steps_per_epoch, self.tr("step per epoch"), self.tr("steps per epoch"))
         self.append_log(self.tr("Run started: {model} on {device} ({precision}), {n} training images, "
-                                "{m} {held} images, {steps} steps per epoch → {dir}").format(
+                                "{m} {held} images, {steps} → {dir}").format(
             model=event.model_name, device=event.device, precision=event.precision, n=event.train_images,
-            m=event.heldout_images, held=event.heldout_name or self.tr("held-out"), steps=event.steps_per_epoch,
+            m=event.heldout_images, held=event.heldout_name or self.tr("held-out"), steps=steps,
             dir=event.run_dir))
+        if event.start_epoch:
+            self.append_log(self.tr("Resumed after {epochs}; the earlier curves come from the run's "
+                                    "metrics.").format(epochs=plural(event.start_epoch, self.tr("epoch"),
+                                                                     self.tr("epochs"))))
+
+    def preload_history(self, records: list[dict[str, Any]]) -> None:
+        """Show a run's earlier step and epoch metrics (``core.runs.read_metrics``) before it resumes."""
+        self._history = list(records)
+        self._show_history(self._history)
+
+    def _show_history(self, records: list[dict[str, Any]]) -> None:
+        for buffer in self.series.values():
+            buffer.clear()
+        self._smoothed = None
+        for r in records:
+            if r.get("kind") == "step" and r.get("loss") is not None:
+                self._add_step(float(r["epoch_fraction"]), float(r["loss"]), r.get("lr"),
+                               r.get("images_per_second"))
+            elif r.get("kind") == "epoch":
+                self._add_epoch(float(r["epoch"]), r.get("train_loss"), r.get("train_accuracy"),
+                                r.get("heldout_loss"), r.get("heldout_accuracy"))
+        self._mark_dirty(*PLOT_CURVES)
+        self.redraw(everything=True)
+
+    def _add_step(self, x: float, loss: float, lr: float | None, ips: float | None) -> None:
+        self._smoothed = loss if self._smoothed is None else SMOOTHING * self._smoothed + (1 - SMOOTHING) * loss
+        self.series["step_loss"].append(x, self._smoothed)
+        self.series["lr"].append(x, lr)
+        self.series["images_per_second"].append(x, ips)
+
+    def _add_epoch(self, x: float, train_loss: Any, train_acc: Any, heldout_loss: Any, heldout_acc: Any) -> None:
+        self.series["train_loss"].append(x, train_loss)
+        self.series["train_accuracy"].append(x, train_acc)
+        self.series["heldout_loss"].append(x, heldout_loss)
+        self.series["heldout_accuracy"].append(x, heldout_acc)
 
     def on_batch_progress(self, event: Any) -> None:
         """Throttled progress inside an epoch."""
-        self._smoothed = event.loss if self._smoothed is None else SMOOTHING * self._smoothed + (1 - SMOOTHING) * event.loss
-        self.series["step_loss"].append(event.epoch_fraction, self._smoothed)
-        self.series["lr"].append(event.epoch_fraction, event.lr)
-        self.series["images_per_second"].append(event.epoch_fraction, event.images_per_second)
+        self._add_step(event.epoch_fraction, event.loss, event.lr, event.images_per_second)
         self.epoch_progress.setValue(int(1000 * event.step / max(event.steps_per_epoch, 1)))
         self.run_progress.setValue(int(1000 * event.global_step / max(event.total_steps, 1)))
         self.epoch_label.setText(self.tr("Epoch {e}").format(e=event.epoch))
@@ -221,11 +269,8 @@ class TrainView(QWidget):
 
     def on_epoch_ended(self, event: Any) -> None:
         """Add one epoch's points."""
-        x = float(event.epoch)
-        self.series["train_loss"].append(x, event.train_loss)
-        self.series["train_accuracy"].append(x, event.train_accuracy)
-        self.series["heldout_loss"].append(x, event.heldout_loss)
-        self.series["heldout_accuracy"].append(x, event.heldout_accuracy)
+        self._add_epoch(float(event.epoch), event.train_loss, event.train_accuracy, event.heldout_loss,
+                        event.heldout_accuracy)
         held = (self.tr(", {name} loss {loss:.4f}, accuracy {acc:.2%}").format(
             name=event.heldout_name, loss=event.heldout_loss, acc=event.heldout_accuracy)
             if event.heldout_accuracy is not None else "")
@@ -239,12 +284,13 @@ class TrainView(QWidget):
     def on_run_finished(self, event: Any) -> None:
         """The run ended (completed, stopped or failed)."""
         test = self.tr(", test accuracy {acc:.2%}").format(acc=event.test_accuracy) if event.test_accuracy is not None else ""
-        self.append_log(self.tr("Run {status} after {n} epochs{test}. {message}").format(
-            status=event.status, n=event.epochs_completed, test=test, message=event.message))
+        epochs = plural(event.epochs_completed, self.tr("epoch"), self.tr("epochs"))
+        self.append_log(self.tr("Run {status} after {epochs}{test}. {message}").format(
+            status=event.status, epochs=epochs, test=test, message=event.message))
         if event.status == "completed":
             self.run_progress.setValue(1000)
-        self.eta_label.setText(self.tr("{status}\nin {t}").format(status=event.status,
-                                                                 t=format_seconds(event.seconds)))
+        self.eta_label.setText(self.tr("{status} in {t}").format(status=event.status,
+                                                                t=format_seconds(event.seconds)))
         self._mark_dirty(*PLOT_CURVES)
         self.redraw(everything=True)
 
@@ -268,6 +314,9 @@ class TrainView(QWidget):
             for name in PLOT_CURVES[plot]:
                 buffer = self.series[name]
                 self.curves[name].setData(buffer.x, buffer.y, connect="finite")
+            if plot in ("lr", "speed"):
+                name = PLOT_CURVES[plot][0]
+                set_range_from_zero(self.lr_plot if plot == "lr" else self.speed_plot, self.series[name].y)
 
     def _mark_dirty(self, *plots: str) -> None:
         for plot in plots:
