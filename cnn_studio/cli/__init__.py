@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Sequence
 
@@ -18,6 +19,7 @@ from cnn_studio import __version__
 _COMMAND_MODULES = ("gui", "predict", "models", "scan", "convert_cifar", "train", "export",)  # each subcommand module adds its name here
 
 EXIT_USER_ERROR = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a reader that went away
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,10 +54,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cnn_studio.cli.gui import run_gui
 
             return run_gui(demo=args.demo, dataset=None)
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit flush
+        return code
+    except BrokenPipeError:
+        # The reader went away (``cnn-studio models --json | head``): no traceback. Point stdout at
+        # devnull so the interpreter's final flush does not raise again (Python's documented recipe).
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Redirect the process's stdout to devnull (after a broken pipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # stdout replaced by something without a file
+        pass

@@ -66,7 +66,9 @@ def run_scan(args: argparse.Namespace) -> int:
 def format_report(report) -> str:
     """Return the human-readable text of a ``ScanReport``."""
     lines = [f"Dataset: {report.root}",
-             f"Layout: {report.layout}" + ("  (split here: seeded and stratified)" if report.layout == "single-folder" else ""),
+             f"Layout: {report.layout}" + ("  (split here: seeded and stratified)" if report.layout == "single-folder"
+                                           else "  (val carved from train: seeded and stratified)"
+                                           if getattr(report, "val_source", "") == "carved" else ""),
              f"Classes ({len(report.classes)}): {', '.join(report.classes)}"]
     width = max([len(c) for c in report.classes] + [5])
     names = list(report.splits)

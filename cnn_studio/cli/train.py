@@ -9,6 +9,11 @@ options given on the command line override them. On a terminal a progress bar sh
 With ``--json``, stdout gets one JSON line per epoch (``{"event": "epoch", ...}``) and, last, one
 line with the result: ``status``, ``test_accuracy``, ``best_val_accuracy``, ``epochs``,
 ``run_dir``, ``best_checkpoint`` (and more). Ctrl-C stops cooperatively and saves ``last.pt``.
+What the dataset scan found (warnings, unusable and skipped files) is printed on stderr when the
+run starts, in both modes (stdout stays pure JSON lines).
+
+``--resume RUN --epochs N`` changes the run's total: the learning-rate schedule then spans N
+epochs (its milestones are fractions of the run), and a one-line note on stderr says so.
 
 Exit codes: 0 completed, 1 failed (e.g. NaN loss, out of memory), 2 user error (bad option,
 folder or checkpoint), 130 stopped by Ctrl-C.
@@ -47,7 +52,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", metavar="FILE", help="a run configuration (JSON) to start from")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue a run from its last.pt")
     p.add_argument("--out", metavar="RUN_DIR", help="run folder to create (default: a new one in the runs folder)")
-    p.add_argument("--epochs", type=int, metavar="N")
+    p.add_argument("--epochs", type=int, metavar="N",
+                   help="number of epochs; with --resume, the run's new total: the learning-rate schedule "
+                        "(step milestones, cosine, one-cycle, as fractions of the run) then spans N epochs, "
+                        "so the rate at the resume point can change")
     p.add_argument("--batch-size", type=int, metavar="B")
     p.add_argument("--lr", type=float, metavar="X", help="learning rate")
     p.add_argument("--optimizer", choices=("sgd", "adam", "adamw"))
@@ -137,6 +145,8 @@ def run_train(args: argparse.Namespace) -> int:
         changes = {k: getattr(args, k) for k in RESUME_CHANGEABLE if getattr(args, k) is not None}
         cfg = replace(base, **changes)
         cfg.validate()
+        if cfg.epochs != base.epochs and _rank_and_world_size()[0] == 0:
+            print(schedule_change_note(base.epochs, cfg.epochs, base.optim.schedule), file=sys.stderr, flush=True)
     control = TrainingControl()
     printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
     rank, world_size = _rank_and_world_size()
@@ -159,6 +169,14 @@ def run_train(args: argparse.Namespace) -> int:
     if result.status == "failed":
         print(f"error: {result.message}", file=sys.stderr)
     return _exit_code(result.status)
+
+
+def schedule_change_note(planned: int, epochs: int, schedule: str) -> str:
+    """The one-line note printed when ``--resume`` changes the number of epochs."""
+    if schedule == "constant":
+        return f"note: the run was planned for {planned} epochs and now runs {epochs} (constant learning rate)."
+    return (f"note: the run was planned for {planned} epochs; the learning-rate schedule ({schedule}) now spans "
+            f"{epochs} epochs, so the rate continues from where the new plan is at the resume point.")
 
 
 def _exit_code(status: str) -> int:
@@ -212,8 +230,26 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None or value != value else f"{100 * value:.1f}%"
 
 
+def print_data_notes(event: Any, stream: Any = None) -> None:
+    """Print the dataset scan's warnings, unusable and skipped files (from ``RunStarted``) on stderr."""
+    stream = stream or sys.stderr
+    for warning in getattr(event, "data_warnings", ()):
+        print(f"warning: {warning}", file=stream)
+    problems = getattr(event, "data_problems", ())
+    for line in problems[:3]:
+        print(f"  unusable: {line}", file=stream)
+    more = getattr(event, "problem_count", 0) - min(3, len(problems))
+    if more > 0:
+        print(f"  ... and {more} more unusable file(s) (see 'cnn-studio scan')", file=stream)
+    if getattr(event, "skipped_files", 0):
+        print(f"note: {event.skipped_files} non-image file(s) in the dataset folder are ignored", file=stream)
+    stream.flush()
+
+
 def _print_summary(result: Any) -> None:
     held = f"best {result.heldout_name} accuracy {_pct(result.best_val_accuracy)}" if result.heldout_name else ""
+    if result.heldout_name == "test":
+        held += " (test also picked the best epoch: optimistic)"
     test = f"test accuracy {_pct(result.test_accuracy)}" if result.test_accuracy is not None else ""
     parts = [p for p in (f"{result.status}: {result.epochs} epochs", held, test) if p]
     print(", ".join(parts), file=sys.stderr)
@@ -223,7 +259,10 @@ def _print_summary(result: Any) -> None:
 
 
 class JsonLinesPrinter(Callback):
-    """One JSON line per epoch on stdout."""
+    """One JSON line per epoch on stdout; the dataset notes go to stderr."""
+
+    def on_run_started(self, event: Any) -> None:
+        print_data_notes(event)
 
     def on_epoch_ended(self, event: Any) -> None:
         from dataclasses import asdict
@@ -245,6 +284,7 @@ class ProgressPrinter(Callback):
         procs = f" x {event.world_size} processes" if event.world_size > 1 else ""
         print(f"training {event.model_name} on {event.device}{procs} ({event.precision}): {event.train_images} images, "
               f"{len(event.classes)} classes{held}; run folder {event.run_dir}", file=sys.stderr, flush=True)
+        print_data_notes(event)
 
     def on_batch_progress(self, event: Any) -> None:
         if not self.tty:

@@ -37,11 +37,15 @@ class DataConfig:
     # Size the model sees; None: same as image_size, or the model's own minimum for backbones.
     # Resizing happens batched on the device, so the cache stays small.
     input_size: int | None = None
-    # Single-folder layout only: stratified, seeded split of ROOT/<class>/* into train/val/test.
+    # Single-folder layout: stratified, seeded split of ROOT/<class>/* into train/val/test; a
+    # train/test layout without val/ carves val_fraction of train (validation auto or val).
     val_fraction: float = 0.1
     test_fraction: float = 0.2
     split_seed: int = 0
-    # Held-out set evaluated each epoch: "auto" = val if the dataset has one, else test.
+    # Held-out set evaluated each epoch (it picks best.pt): "auto" = the val/ folder, else a split
+    # carved from train by val_fraction (stratified, split_seed), else, only if that is impossible,
+    # test (labelled as such: its accuracy is then optimistic). "test" = always test (train/test
+    # folders then train on all of train); "val" = a val folder or a carved split, else an error.
     validation: str = "auto"
     # "auto": the pretrained model's statistics when starting from pretrained weights, else the
     # dataset's (computed at scan time).

@@ -104,6 +104,19 @@ def export_model(model: Any, fmt: str, out: str | os.PathLike[str], *, input_siz
                         max_abs_diff=diff, num_classes=int(expected.shape[1]))
 
 
+# torch >= 2.10 deprecates TorchScript serialisation in favour of torch.export; the files still
+# work everywhere TorchScript runs, so only these two FutureWarnings are silenced.
+_JIT_DEPRECATION = r"`torch\.jit\.(save|load)` is deprecated"
+
+
+class _quiet_jit_deprecation(warnings.catch_warnings):
+    """Ignore exactly torch's ``torch.jit.save`` / ``torch.jit.load`` deprecation FutureWarnings."""
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        warnings.filterwarnings("ignore", message=_JIT_DEPRECATION, category=FutureWarning)
+
+
 def _temp_path(target: Path) -> Path:
     return temp_file_beside(target, suffix=target.suffix or ".tmp")
 
@@ -115,7 +128,8 @@ def _write_torchscript(model: Any, sample: Any, path: Path, meta_json: str) -> N
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             scripted = torch.jit.trace(model, sample, check_trace=False)
-        torch.jit.save(scripted, str(path), _extra_files={"cnn_studio.json": meta_json})
+        with _quiet_jit_deprecation():
+            torch.jit.save(scripted, str(path), _extra_files={"cnn_studio.json": meta_json})
     except Exception as exc:  # noqa: BLE001 - any tracing failure is reported as one sentence
         raise ExportError(f"TorchScript export failed ({type(exc).__name__}: {str(exc).splitlines()[0][:160]}).") from None
 
@@ -123,7 +137,8 @@ def _write_torchscript(model: Any, sample: Any, path: Path, meta_json: str) -> N
 def _run_torchscript(path: Path, x: Any) -> Any:
     import torch
 
-    loaded = torch.jit.load(str(path), map_location="cpu")
+    with _quiet_jit_deprecation():
+        loaded = torch.jit.load(str(path), map_location="cpu")
     with torch.no_grad():
         return loaded(x)
 

@@ -37,7 +37,8 @@ def test_json_lines_contract_and_resume(data_root, tmp_path, capsys):
     final = lines[-1]
     assert REQUIRED <= set(final)
     assert final["status"] == "completed" and final["epochs"] == 2 and final["run_dir"] == str(out)
-    assert final["heldout_name"] == "test"  # no val split: evaluated on test, labelled as such
+    # No val/ folder: a validation split is carved from train (the test split no longer picks best.pt).
+    assert final["heldout_name"] == "val"
     assert Path(final["best_checkpoint"]).is_file() and 0 <= final["test_accuracy"] <= 1
     config = json.loads((out / "config.json").read_text())
     assert config["model"]["name"] == "simple_cnn" and config["optim"]["lr"] == 0.003

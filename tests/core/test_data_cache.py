@@ -120,7 +120,7 @@ def test_decoding_in_worker_processes_matches_in_process(root):
 
 def test_bad_files_excluded_and_all_bad_is_an_error(root, tmp_path):
     (root / "train" / "cat" / "zz_empty.png").write_bytes(b"")
-    ds = open_dataset(DataConfig(root=str(root)))
+    ds = open_dataset(DataConfig(root=str(root), validation="test"))  # all of train stays in train
     assert len(ds.splits["train"]) == 10
     assert [p.reason for p in ds.report.problems] == ["empty file"]
     assert all("zz_empty" not in p for p in ds.splits["train"].paths)

@@ -95,8 +95,8 @@ def test_input_size_resizes_on_device():
 
 def test_streaming_path_gives_the_same_batches(tmp_path):
     root = make_split_dirs(tmp_path / "ds", classes=("a", "b"), train=6, test=2, size=(12, 12))
-    mem = open_dataset(DataConfig(root=str(root), cache_dir=str(tmp_path / "c1")))
-    stream = open_dataset(DataConfig(root=str(root), cache_dir=str(tmp_path / "c2")))
+    mem = open_dataset(DataConfig(root=str(root), cache_dir=str(tmp_path / "c1"), validation="test"))
+    stream = open_dataset(DataConfig(root=str(root), cache_dir=str(tmp_path / "c2"), validation="test"))
     # A tiny set never exceeds a budget of 1 MB, so drop the pixels by hand (test_data_cache covers
     # the budget decision itself).
     for s in stream.splits.values():

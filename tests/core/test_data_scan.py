@@ -57,7 +57,7 @@ def test_extensions_litter_and_skipped(tmp_path):
     (cls / "labels.csv").write_text("a,b")
     (root / "train" / ".git").mkdir()
     (root / "train" / ".git" / "x.png").write_bytes(b"junk")
-    report = scan_image_folder(root)
+    report = scan_image_folder(root, validation="test")  # all of train stays in train
     assert len(report.splits["train"]) == 6
     assert sorted(p.rsplit("/", 1)[1] for p in report.skipped) == ["labels.csv", "notes.txt"]
     assert report.problems == []
@@ -72,7 +72,7 @@ def test_bad_files_are_problems_and_the_rest_loads(tmp_path):
     good = (root / "train" / "d" / "d_0.png").read_bytes()
     (cls / "half.png").write_bytes(good[: len(good) // 2])
     (cls / "bomb.png").write_bytes(bomb_png_bytes())
-    report = scan_image_folder(root)
+    report = scan_image_folder(root, validation="test")  # all of train stays in train
     reasons = {p.path.rsplit("/", 1)[1]: p.reason for p in report.problems}
     assert set(reasons) == {"empty.png", "text.jpg", "half.png", "bomb.png"}
     assert reasons["empty.png"] == "empty file"

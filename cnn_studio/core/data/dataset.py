@@ -62,7 +62,12 @@ class Split:
 
 @dataclass
 class ImageDataset:
-    """A dataset ready for batches: ``splits`` by name (``train``, optional ``val``, ``test``)."""
+    """A dataset ready for batches: ``splits`` by name (``train``, optional ``val``, ``test``).
+
+    ``splits`` and ``report.splits`` hold the same images: a ``val`` split carved from train (no
+    ``val/`` folder; see ``scan.carve_validation``) is already taken out of ``train`` in both, and
+    ``val_source`` says where ``val`` came from.
+    """
 
     report: ScanReport
     classes: list[str]
@@ -79,6 +84,11 @@ class ImageDataset:
         return any(s.streaming for s in self.splits.values())
 
     @property
+    def val_source(self) -> str:
+        """Where the ``val`` split comes from: ``folder``, ``carved`` (from train) or ``""`` (none)."""
+        return self.report.val_source
+
+    @property
     def num_classes(self) -> int:
         """Number of classes."""
         return len(self.classes)
@@ -86,7 +96,7 @@ class ImageDataset:
 
 def _settings(cfg: DataConfig, listing: FolderListing) -> dict[str, Any]:
     return {"image_size": cfg.image_size, "val_fraction": cfg.val_fraction, "test_fraction": cfg.test_fraction,
-            "split_seed": cfg.split_seed, "layout": listing.layout}
+            "split_seed": cfg.split_seed, "layout": listing.layout, "val_source": listing.val_source}
 
 
 def open_dataset(cfg: DataConfig, *, progress: ProgressFn | None = None, cancel: CancelFn | None = None,
@@ -104,7 +114,7 @@ def open_dataset(cfg: DataConfig, *, progress: ProgressFn | None = None, cancel:
         Cancelled: Cancelled by the user.
     """
     listing = list_image_folder(cfg.root, val_fraction=cfg.val_fraction, test_fraction=cfg.test_fraction,
-                                split_seed=cfg.split_seed)
+                                split_seed=cfg.split_seed, validation=cfg.validation)
     cache_root = cache.cache_dir_for(cfg.cache_dir)
     key = cache.dataset_key(listing.root, listing.file_stats, _settings(cfg, listing))
     path = cache.cache_file(cache_root, listing.root, key)

@@ -3,6 +3,8 @@
 Two accepted layouts:
 
 - ``split-dirs``: ``ROOT/train/<class>/*`` and ``ROOT/test/<class>/*`` (optionally ``val/``).
+  Without a ``val/`` folder a validation split is carved from train (``carve_validation``), so
+  the test split is never used to pick the best epoch unless nothing can be carved.
 - ``single-folder``: ``ROOT/<class>/*``, split here into train/val/test, stratified and seeded.
 
 Classes are folder names sorted as torchvision's ``ImageFolder`` sorts them (plain string order),
@@ -57,6 +59,7 @@ class FolderListing:
     skipped: list[str]
     problems: list[Problem]
     warnings: list[str]
+    val_source: str = ""  # "folder" (a val/ folder), "carved" (split off by val_fraction) or "" (none)
 
 
 @dataclass
@@ -74,6 +77,9 @@ class ScanReport:
     skipped: list[str] = field(default_factory=list)
     mean: tuple[float, float, float] | None = None
     std: tuple[float, float, float] | None = None
+    # Where the "val" split comes from: "folder", "carved" (from the training images, by
+    # val_fraction, stratified and seeded), or "" when there is none.
+    val_source: str = ""
 
     @property
     def num_images(self) -> int:
@@ -102,6 +108,7 @@ class ScanReport:
             "skipped_files": list(self.skipped[:200]),
             "mean": list(self.mean) if self.mean else None,
             "std": list(self.std) if self.std else None,
+            "val_source": self.val_source,
         }
 
     @classmethod
@@ -116,6 +123,7 @@ class ScanReport:
             warnings=list(data["warnings"]), skipped=skipped,
             mean=tuple(data["mean"]) if data.get("mean") else None,
             std=tuple(data["std"]) if data.get("std") else None,
+            val_source=str(data.get("val_source", "")),
         )
 
 
@@ -215,9 +223,41 @@ def _stratified_split(files_by_class: list[list[str]], val_fraction: float, test
     return splits
 
 
+def carve_validation(train: list[tuple[str, int]], classes: Sequence[str], val_fraction: float,
+                     split_seed: int = 0) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Split a validation set off the training images: stratified by class, seeded, deterministic.
+
+    The one place a validation split is carved (folders without ``val/``, and the single-folder
+    layout), so the engine, the scan and every process of a distributed run agree. Each class
+    gives ``round(n * val_fraction)`` images and keeps at least one for training.
+
+    Returns:
+        ``(train, val)``; ``val`` is empty when ``val_fraction`` is 0 or the classes are too small.
+    """
+    by_class: list[list[str]] = [[] for _ in classes]
+    for path, label in train:
+        by_class[label].append(path)
+    parts = _stratified_split(by_class, val_fraction, 0.0, split_seed, list(classes))
+    return parts["train"], parts.get("val", [])
+
+
+def _validation_fallback_warning(val_fraction: float) -> str:
+    why = ("val_fraction is 0" if val_fraction <= 0 else
+           f"too few training images to set {val_fraction:g} of each class aside")
+    return (f"No validation images (no val folder, and {why}): the test split picks the best epoch, so the "
+            "test accuracy will look better than it is; add a val folder or raise the validation fraction.")
+
+
 def list_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, test_fraction: float = 0.2,
-                      split_seed: int = 0) -> FolderListing:
+                      split_seed: int = 0, validation: str = "auto") -> FolderListing:
     """List a dataset folder's images, classes and splits without decoding anything.
+
+    Args:
+        root: The dataset folder.
+        val_fraction, test_fraction, split_seed: The single-folder split; ``val_fraction`` also
+            carves a validation split from train when a train/test folder has no ``val/``.
+        validation: The run's ``DataConfig.validation``: ``auto`` and ``val`` carve a validation
+            split when there is no ``val/`` folder; ``test`` and ``none`` keep all of train.
 
     Raises:
         DatasetError: The folder is missing, unreadable, has no class folders or no images.
@@ -231,6 +271,7 @@ def list_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, tes
     lower = {name.lower(): name for name in top}
     split_dirs = {split: top[lower[n]] for split, names in SPLIT_DIR_NAMES.items() for n in names if n in lower}
     layout = "split-dirs" if "train" in split_dirs and len(split_dirs) > 1 else "single-folder"
+    val_source = ""
     if layout == "split-dirs":
         per_split = {s: _class_dirs(split_dirs[s], problems, skipped) for s in SPLIT_ORDER if s in split_dirs}
         names = sorted({c for dirs in per_split.values() for c in dirs})
@@ -249,6 +290,14 @@ def list_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, tes
                                     "the model cannot learn it (its other images count as errors).")
                 else:
                     warnings.append(f"Class '{c}' has no images in {s}; it is trained but not measured on {s}.")
+        if "val" in splits:
+            val_source = "folder"
+        elif validation in ("auto", "val"):
+            splits["train"], carved = carve_validation(splits["train"], classes, val_fraction, split_seed)
+            if carved:
+                splits = {"train": splits["train"], "val": carved,
+                          **{k: v for k, v in splits.items() if k != "train"}}
+                val_source = "carved"
     else:
         base = split_dirs.get("train", root_s) if "train" in split_dirs else root_s
         if base != root_s:
@@ -265,10 +314,15 @@ def list_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, tes
                 warnings.append(f"Class '{c}' has no images and is left out.")
         splits = _stratified_split([files_by_name[c] for c in classes], val_fraction, test_fraction,
                                    split_seed, classes)
+        val_source = "carved" if splits.get("val") else ""
+    if validation == "auto" and not splits.get("val") and splits.get("test") and any(splits.values()):
+        warnings.append(_validation_fallback_warning(val_fraction))
+    if len(classes) == 1:
+        warnings.append(f"Only one class ('{classes[0]}'): a classifier needs at least two; add another class folder.")
     if not any(splits.values()):
         raise DatasetError(f"{root_s} contains no image files ({', '.join(sorted(e[1:] for e in IMAGE_EXTENSIONS))}); "
                            "choose a folder of class sub-folders with images.")
-    return FolderListing(root_s, layout, classes, splits, stats, sorted(skipped), problems, warnings)
+    return FolderListing(root_s, layout, classes, splits, stats, sorted(skipped), problems, warnings, val_source)
 
 
 def choose_working_size(sizes: Counter) -> int:
@@ -297,7 +351,7 @@ def finish_report(listing: FolderListing, ok: dict[str, bool], reasons: dict[str
     report = ScanReport(listing.root, listing.layout, list(listing.classes), splits, native_sizes,
                         working_size, problems, warnings, list(listing.skipped),
                         tuple(float(v) for v in mean) if mean is not None else None,
-                        tuple(float(v) for v in std) if std is not None else None)
+                        tuple(float(v) for v in std) if std is not None else None, listing.val_source)
     train_counts = report.per_class("train")
     nonzero = {c: n for c, n in train_counts.items() if n > 0}
     if len(nonzero) > 1:
@@ -305,18 +359,45 @@ def finish_report(listing: FolderListing, ok: dict[str, bool], reasons: dict[str
         if nonzero[big] >= IMBALANCE_RATIO * nonzero[small]:
             warnings.append(f"Strong class imbalance: '{big}' has {nonzero[big]} training images, "
                             f"'{small}' only {nonzero[small]}; accuracy alone can mislead, look at per-class results.")
-    if len(native_sizes) > 1:
-        common = ", ".join(f"{w}x{h} ({n})" for (w, h), n in native_sizes.most_common(3))
-        how = "the chosen" if size_was_given else "the most common (shorter side)"
-        warnings.append(f"Images have {len(native_sizes)} different sizes (most common: {common}); all are "
-                        f"resized to {how} working size {working_size}x{working_size}.")
-    elif native_sizes and working_size not in next(iter(native_sizes)):
-        (w, h), = native_sizes.keys()
-        warnings.append(f"Images are {w}x{h}; they are resized and centre-cropped to {working_size}x{working_size}.")
+    warnings.extend(_size_warnings(native_sizes, working_size, size_was_given))
     warnings.extend(_leakage_warnings(splits, digests))
     if problems:
         warnings.append(f"{len(problems)} file(s) could not be used and are skipped (see problems).")
     return report
+
+
+def _size_warnings(native_sizes: Counter, working_size: int, size_was_given: bool) -> list[str]:
+    """Say how the images are resized, naming a clamped automatic size."""
+    if not native_sizes:
+        return []
+    (w0, h0), top = native_sizes.most_common(1)[0]
+    ws = f"{working_size}x{working_size}"
+    short = min(w0, h0)
+    clamped = not size_was_given and ((short > AUTO_SIZE_MAX and working_size == AUTO_SIZE_MAX)
+                                      or (short < AUTO_SIZE_MIN and working_size == AUTO_SIZE_MIN))
+    if clamped:
+        target = (f"{ws} (the most common size, {w0}x{h0}, clamped to {working_size} px; "
+                  "set image_size to change it)")
+    elif size_was_given:
+        target = f"the chosen working size {ws}"
+    elif working_size == short:
+        target = f"the most common (shorter side) working size {ws}"
+    else:
+        target = f"the automatic working size {ws} (set image_size to change it)"
+    if len(native_sizes) > 1:
+        if top == 1:  # no size is more common than another: do not name one
+            target = f"the chosen working size {ws}" if size_was_given else \
+                f"the working size {ws} (set image_size to change it)"
+            return [f"Images have {len(native_sizes)} different sizes; all are resized to {target}."]
+        common = ", ".join(f"{w}x{h} ({n})" for (w, h), n in native_sizes.most_common(3))
+        return [f"Images have {len(native_sizes)} different sizes (most common: {common}); "
+                f"all are resized to {target}."]
+    if working_size in (w0, h0):
+        return []
+    if clamped:
+        return [f"Images are {w0}x{h0}; they are resized and centre-cropped to {ws} (automatic sizes are clamped "
+                f"to {working_size} px; set image_size to change it)."]
+    return [f"Images are {w0}x{h0}; they are resized and centre-cropped to {ws}."]
 
 
 def _leakage_warnings(splits: dict[str, list[tuple[str, int]]], digests: dict[str, str]) -> list[str]:
@@ -342,7 +423,8 @@ def channel_stats(sums: np.ndarray, sq_sums: np.ndarray, counts: np.ndarray) -> 
 
 def scan_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, test_fraction: float = 0.2,
                       split_seed: int = 0, check_images: bool = True, image_size: int | None = None,
-                      progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> ScanReport:
+                      progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+                      validation: str = "auto") -> ScanReport:
     """Scan a dataset folder and report classes, splits, problems and warnings.
 
     Args:
@@ -353,11 +435,13 @@ def scan_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, tes
         image_size: Working size to report; None chooses the most common size.
         progress: ``progress(done, total)`` during decoding.
         cancel: Returns True to cancel (raises ``Cancelled``).
+        validation: As ``DataConfig.validation``: whether a validation split is carved from train.
 
     Raises:
         DatasetError: A missing, empty or unreadable folder.
     """
-    listing = list_image_folder(root, val_fraction=val_fraction, test_fraction=test_fraction, split_seed=split_seed)
+    listing = list_image_folder(root, val_fraction=val_fraction, test_fraction=test_fraction, split_seed=split_seed,
+                                validation=validation)
     paths = [p for items in listing.splits.values() for p, _ in items]
     if not check_images:
         sizes = sample_sizes(paths)

@@ -42,7 +42,7 @@ from cnn_studio.core.training.events import (
 from cnn_studio.core.training.metrics import RunningStats
 from cnn_studio.core.training.optim import build_optimizer, build_scheduler, current_lr
 from cnn_studio.core.training.setup import (
-    DistContext, prepare_model, resolve_device, resolve_heldout, resolve_input_size, resolve_normalization,
+    DistContext, check_trainable, prepare_model, resolve_device, resolve_heldout, resolve_input_size, resolve_normalization,
     resolve_precision,
 )
 
@@ -145,11 +145,7 @@ class Trainer:
             self.dataset = run_state.open_run_dataset(self)
         ds = self.dataset
         self.classes = list(ds.classes)
-        train_split = ds.splits.get("train")
-        if train_split is None or len(train_split.labels) == 0:
-            from cnn_studio.core.errors import DatasetError
-
-            raise DatasetError("The dataset has no training images; check the folder's layout.")
+        train_split = check_trainable(ds)
         self.heldout_name = resolve_heldout(cfg.data.validation, ds.splits)
         resuming = self.resume_ckpt is not None
         self.prepared = prepare_model(cfg, len(self.classes), self.device, resuming=resuming)

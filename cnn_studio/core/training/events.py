@@ -32,6 +32,12 @@ class RunStarted:
     input_size: int
     world_size: int
     config: dict[str, Any] = field(default_factory=dict)  # the resolved TrainConfig as plain data
+    # What the dataset scan found: its warnings, the first unusable files ("path: reason") with
+    # their total count, and the number of skipped non-image files.
+    data_warnings: tuple[str, ...] = ()
+    data_problems: tuple[str, ...] = ()
+    problem_count: int = 0
+    skipped_files: int = 0
 
 
 @dataclass(frozen=True)

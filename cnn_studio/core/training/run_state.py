@@ -94,12 +94,17 @@ def choose_run_dir(t: "Trainer") -> str:
 def started_event(t: "Trainer") -> RunStarted:
     """Return the RunStarted event of the set-up run."""
     held = len(t.dataset.splits[t.heldout_name].labels) if t.heldout_name else 0
+    report = getattr(t.dataset, "report", None)
+    problems = list(getattr(report, "problems", None) or [])
     return RunStarted(
         run_dir=str(t.run_dir or ""), model_name=t.cfg.model.name, device=str(t.device), precision=t.precision,
         classes=tuple(t.classes), epochs=t.cfg.epochs, start_epoch=t.start_epoch,
         steps_per_epoch=t.steps_per_epoch, train_images=len(t.dataset.splits["train"].labels),
         heldout_name=t.heldout_name, heldout_images=held, image_size=int(t.dataset.image_size),
-        input_size=t.input_size, world_size=t.dist.world_size, config=t.cfg.to_dict())
+        input_size=t.input_size, world_size=t.dist.world_size, config=t.cfg.to_dict(),
+        data_warnings=tuple(getattr(report, "warnings", None) or ()),
+        data_problems=tuple(f"{p.path}: {p.reason}" for p in problems[:5]), problem_count=len(problems),
+        skipped_files=len(getattr(report, "skipped", None) or ()))
 
 
 # --- checkpoints -------------------------------------------------------------------------------

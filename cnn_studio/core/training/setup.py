@@ -101,8 +101,30 @@ def resolve_precision(precision: str, device: torch.device) -> tuple[torch.dtype
     return (torch.bfloat16 if precision == "bf16" else torch.float16), precision
 
 
+def check_trainable(dataset: Any) -> Any:
+    """Return the training split; refuse a dataset with no training image or a single class.
+
+    Raises:
+        DatasetError: Nothing to train on, or only one class (it would "learn" 100% trivially).
+    """
+    train = dataset.splits.get("train")
+    if train is None or len(train.labels) == 0:
+        raise DatasetError("The dataset has no training images; check the folder's layout.")
+    classes = list(dataset.classes)
+    if len(classes) < 2:
+        name = f" ('{classes[0]}')" if classes else ""
+        raise DatasetError(f"The dataset has only one class{name}: a classifier needs at least two; "
+                           "add another class folder.")
+    return train
+
+
 def resolve_heldout(validation: str, splits: dict[str, Any]) -> str:
-    """Return the split evaluated each epoch: ``val``, ``test``, or ``""`` for none."""
+    """Return the split evaluated each epoch (and picking best.pt): ``val``, ``test``, or ``""``.
+
+    ``auto``: ``val`` (a val/ folder, or the split ``open_dataset`` carved from train by
+    ``val_fraction``); only when there is none, ``test``, which the run then labels as its
+    held-out set (``heldout_name``), so its test accuracy is known to be optimistic.
+    """
     def has(name: str) -> bool:
         split = splits.get(name)
         return split is not None and len(split.labels) > 0
@@ -111,6 +133,10 @@ def resolve_heldout(validation: str, splits: dict[str, Any]) -> str:
         return ""
     if validation == "auto":
         return "val" if has("val") else ("test" if has("test") else "")
+    if validation == "val" and not has("val"):
+        raise DatasetError("The dataset has no validation images (no val folder, and too few training images "
+                           "to set val_fraction of them aside); add a val folder, raise the validation fraction, "
+                           "or choose validation auto, test or none.")
     if not has(validation):
         raise DatasetError(f"The dataset has no '{validation}' images; choose validation auto or none.")
     return validation
