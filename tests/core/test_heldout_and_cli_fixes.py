@@ -17,7 +17,8 @@ from cnn_studio.cli import EXIT_BROKEN_PIPE, main
 from cnn_studio.cli.train import schedule_change_note
 from cnn_studio.core.config import DataConfig
 from cnn_studio.core.data.dataset import open_dataset
-from cnn_studio.core.data.scan import carve_validation, scan_image_folder
+from cnn_studio.core.data.scan import scan_image_folder
+from cnn_studio.core.data.splits import carve_validation
 from cnn_studio.core.errors import DatasetError
 from cnn_studio.core.training.engine import train
 from cnn_studio.core.training.setup import resolve_heldout

@@ -24,6 +24,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from cnn_studio.core.data.decode import IMAGE_EXTENSIONS, image_header_size
+from cnn_studio.core.data.splits import carve_validation, stratified_split
 from cnn_studio.core.errors import DatasetError
 
 ProgressFn = Callable[[int, int], None]
@@ -199,48 +200,6 @@ def _check_root(root: str | os.PathLike) -> str:
     return str(path.resolve())
 
 
-def _stratified_split(files_by_class: list[list[str]], val_fraction: float, test_fraction: float,
-                      split_seed: int, classes: list[str]) -> dict[str, list[tuple[str, int]]]:
-    splits: dict[str, list[tuple[str, int]]] = {"train": [], "val": [], "test": []}
-    for label, files in enumerate(files_by_class):
-        order = list(files)
-        random.Random(f"{split_seed}/{classes[label]}").shuffle(order)
-        n = len(order)
-        n_test = int(round(n * test_fraction))
-        n_val = int(round(n * val_fraction))
-        while n_test + n_val >= n and n_test + n_val > 0:  # keep at least one training image
-            if n_val > 0:
-                n_val -= 1
-            else:
-                n_test -= 1
-        for name, part in (("test", order[:n_test]), ("val", order[n_test:n_test + n_val]),
-                           ("train", order[n_test + n_val:])):
-            splits[name].extend((p, label) for p in sorted(part))
-    if val_fraction <= 0:
-        splits.pop("val")
-    if test_fraction <= 0:
-        splits.pop("test")
-    return splits
-
-
-def carve_validation(train: list[tuple[str, int]], classes: Sequence[str], val_fraction: float,
-                     split_seed: int = 0) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-    """Split a validation set off the training images: stratified by class, seeded, deterministic.
-
-    The one place a validation split is carved (folders without ``val/``, and the single-folder
-    layout), so the engine, the scan and every process of a distributed run agree. Each class
-    gives ``round(n * val_fraction)`` images and keeps at least one for training.
-
-    Returns:
-        ``(train, val)``; ``val`` is empty when ``val_fraction`` is 0 or the classes are too small.
-    """
-    by_class: list[list[str]] = [[] for _ in classes]
-    for path, label in train:
-        by_class[label].append(path)
-    parts = _stratified_split(by_class, val_fraction, 0.0, split_seed, list(classes))
-    return parts["train"], parts.get("val", [])
-
-
 def _validation_fallback_warning(val_fraction: float) -> str:
     why = ("val_fraction is 0" if val_fraction <= 0 else
            f"too few training images to set {val_fraction:g} of each class aside")
@@ -312,7 +271,7 @@ def list_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, tes
         for c in names:
             if c not in classes:
                 warnings.append(f"Class '{c}' has no images and is left out.")
-        splits = _stratified_split([files_by_name[c] for c in classes], val_fraction, test_fraction,
+        splits = stratified_split([files_by_name[c] for c in classes], val_fraction, test_fraction,
                                    split_seed, classes)
         val_source = "carved" if splits.get("val") else ""
     if validation == "auto" and not splits.get("val") and splits.get("test") and any(splits.values()):
