@@ -298,21 +298,32 @@ class DatasetView(QWidget):
         splits = self.dataset.splits
         names = [n for n in SPLIT_ORDER if splits.get(n) is not None] + \
                 [n for n in splits if n not in SPLIT_ORDER and splits.get(n) is not None]
-        shown: list[str] = []
-        total = 0
+        rows_of = {}
         for name in names:
             split = splits[name]
             labels = split.labels.numpy() if hasattr(split.labels, "numpy") else np.asarray(split.labels)
-            rows = np.flatnonzero(labels == index)
-            total += len(rows)
-            room = THUMBNAILS_PER_CLASS - self.thumbnails.count()
-            for row in rows[:max(room, 0)]:
+            rows_of[name] = np.flatnonzero(labels == index)
+        total = sum(len(r) for r in rows_of.values())
+        # every split gets its share of the thumbnails; what a small split leaves goes to the others
+        take = {name: 0 for name in names}
+        room = THUMBNAILS_PER_CLASS
+        while room > 0 and any(take[n] < len(rows_of[n]) for n in names):
+            open_splits = [n for n in names if take[n] < len(rows_of[n])]
+            share = max(room // len(open_splits), 1)
+            for n in open_splits:
+                extra = min(share, len(rows_of[n]) - take[n], room)
+                take[n] += extra
+                room -= extra
+        shown: list[str] = []
+        for name in names:
+            split = splits[name]
+            for row in rows_of[name][:take[name]]:
                 path = split.paths[row]
                 image = split.images[row] if getattr(split, "images", None) is not None else path
-                self.thumbnails.add_image(image, Path(path).name[:14], data=path,
+                self.thumbnails.add_image(image, f"{name}: {Path(path).name}"[:16], data=path,
                                           tooltip=f"{name}: {self._relative(path)}")
-            if len(rows):
-                shown.append(f"{name} {min(len(rows), max(room, 0))}")
+            if take[name]:
+                shown.append(f"{name} {take[name]}")
         class_name = self.dataset.classes[index] if index < len(self.dataset.classes) else str(index)
         self.thumbnails_label.setText(self.tr("<b>{cls}</b>: showing {n} of {total} images ({splits}); "
                                               "hover a thumbnail for its split and path.").format(

@@ -96,3 +96,41 @@ def make_curve(plot: pg.PlotWidget, name: str, colour: tuple[int, int, int], sym
     item.setClipToView(True)
     item.setDownsampling(auto=True, method="peak")
     return item
+
+
+def log_ticks(low: float, high: float) -> list[tuple[float, str]]:
+    """Readable ticks for a log10 axis between ``low`` and ``high`` (positive data values).
+
+    Returns (log10(value), label) pairs: 1-2-5 steps per decade, or 1..9 when the range is narrow,
+    so a learner sees plain numbers like 0.5, 1, 2 instead of one or two labels.
+    """
+    if not (np.isfinite(low) and np.isfinite(high)) or low <= 0 or high <= 0:
+        return []
+    low, high = min(low, high), max(low, high)
+    first, last = int(np.floor(np.log10(low))), int(np.ceil(np.log10(high)))
+    inside: list[float] = []
+    for mantissas in ((1,), (1, 2, 5), tuple(range(1, 10))):
+        values = [m * 10.0 ** k for k in range(first, last + 1) for m in mantissas]
+        inside = [v for v in values if low <= v <= high]
+        if len(inside) >= 4:
+            break
+    if len(inside) < 4:  # a narrow range (e.g. 0.85 .. 1.8): evenly spaced round numbers instead
+        raw = (high - low) / 5
+        magnitude = 10.0 ** np.floor(np.log10(raw))
+        step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+        inside = [round(v, 10) for v in np.arange(np.ceil(low / step) * step, high + step / 2, step) if v > 0]
+    return [(float(np.log10(v)), f"{v:g}") for v in inside]
+
+
+def use_log_y(plot: pg.PlotWidget) -> None:
+    """Put ``plot``'s y axis on a log scale labelled with plain numbers (0.5, 1, 2, ...) for the visible range."""
+    plot.setLogMode(x=False, y=True)
+    axis = plot.getAxis("left")
+
+    def relabel(_view: object = None, y_range: tuple[float, float] | None = None) -> None:
+        low, high = y_range if y_range is not None else plot.getViewBox().viewRange()[1]
+        ticks = log_ticks(10.0 ** low, 10.0 ** high) if high - low < 30 else []
+        axis.setTicks([ticks] if ticks else None)
+
+    plot.getViewBox().sigYRangeChanged.connect(relabel)
+    relabel()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from cnn_studio.gui.widgets.common import EmptyState, set_names
-from cnn_studio.gui.widgets.plots import PALETTE, make_plot
+from cnn_studio.gui.widgets.plots import LEGEND_CORNERS, PALETTE, make_plot
 
 COLUMNS = ("Run", "Model", "Status", "Epochs", "Best held-out", "Test", "Created")
 METRICS = (("heldout_accuracy", "held-out accuracy"), ("train_accuracy", "train accuracy"),
@@ -165,6 +165,9 @@ class RunsView(QWidget):
         self.plot.getPlotItem().legend.clear()
         self.curves = {}
         key = self.metric.currentData()
+        # rising accuracies end top-right, falling losses end bottom-right: keep the legend off the ends
+        corner = "bottom-right" if "accuracy" in key else "top-right"
+        self.plot.getPlotItem().legend.setOffset(LEGEND_CORNERS[corner])
         self.plot.setLabel("left", self.metric.currentText())
         for i, path in enumerate(paths):
             records = read_metrics(path, kind="epoch")

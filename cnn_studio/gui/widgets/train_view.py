@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit,
                                QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from cnn_studio.gui.widgets.common import format_seconds, plural, set_names
-from cnn_studio.gui.widgets.plots import PALETTE, SeriesBuffer, make_curve, make_plot, set_range_from_zero
+from cnn_studio.gui.widgets.plots import (PALETTE, SeriesBuffer, make_curve, make_plot, set_range_from_zero,
+                                          use_log_y)
 from cnn_studio.gui.widgets.train_form import TrainForm
 
 REDRAW_MS = 100  # curves are redrawn at most 10 times a second
@@ -120,7 +121,7 @@ class TrainView(QWidget):
         # Loss on a log scale: an early outlier (e.g. a held-out loss of 700 in epoch 1) no longer
         # flattens the rest of the curve, and every point stays visible.
         self.loss_plot = make_plot(self.tr("Loss (log scale)"), self.tr("loss"))
-        self.loss_plot.setLogMode(x=False, y=True)
+        use_log_y(self.loss_plot)
         self.acc_plot = make_plot(self.tr("Accuracy"), self.tr("accuracy"), legend="bottom-right")
         self.lr_plot = make_plot(self.tr("Learning rate"), self.tr("lr"), legend=None)
         self.speed_plot = make_plot(self.tr("Throughput"), self.tr("images/s"), legend=None)
