@@ -144,6 +144,7 @@ class ActivationsPanel(QWidget):
             holder = QWidget()
             box.addWidget(picture, 0, Qt.AlignmentFlag.AlignCenter)
             box.addWidget(label)
+            box.addStretch(1)  # the caption sits right under its picture
             box.setContentsMargins(0, 0, 0, 0)
             holder.setLayout(box)
             self.strip_layout.addWidget(holder)
