@@ -349,6 +349,8 @@ class MainWindow(QMainWindow):
             return None
         if cfg.data.image_size not in (None, ds.image_size):
             return None
+        if cfg.data.validation in ("test", "none") and ds.val_source == "carved":
+            return None  # the opened splits set validation images aside; the engine re-splits
         return ds
 
     def _start(self, cfg: Any, dataset: Any = None, resume_from: str | None = None) -> None:

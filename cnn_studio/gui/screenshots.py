@@ -60,9 +60,11 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for attr, name in VIEWS:
-        if attr == "model_view":  # a deeper model with a preset shows the freezing tree best
-            window.model_view.select_model("resnet20")
-            window.model_view.apply_preset("last-stage")
+        if attr == "model_view":  # transfer learning: pretrained backbone, last stage + head trainable
+            view = window.model_view
+            view.select_model("efficientnet_lite0")
+            view.pretrained.setCurrentIndex(view.pretrained.findData("imagenet"))
+            view.apply_preset("last-stage")
         window.tabs.setCurrentWidget(getattr(window, attr))
         for _ in range(10):
             app.processEvents()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,11 @@ def test_open_demo_shows_layout_counts_and_thumbnails(qtbot, window):
     assert not view.test_fraction.isEnabled()  # split-dirs layout: the test folder is the test split
     assert window.settings.recent_datasets()[0] == str(demo_dataset_dir())
     assert window.train_view.start_button.isEnabled()
+    # the opened (decoded) dataset is reused for training only when its splits are the ones asked for
+    cfg = window.current_config()
+    assert window._matching_dataset(cfg) is window.dataset
+    test_heldout = cfg.replace(data=replace(cfg.data, validation="test"))
+    assert window._matching_dataset(test_heldout) is None  # carved val would shrink train: engine re-splits
 
 
 def test_bad_folder_shows_one_sentence_error_and_app_keeps_running(qtbot, window, dialogs, tmp_path):
