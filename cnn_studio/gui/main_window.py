@@ -7,12 +7,16 @@ from typing import Any
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
+from cnn_studio.gui.config_files import ConfigFiles
 from cnn_studio.gui.controller import IDLE, Controller
+from cnn_studio.gui.dataset_loading import DatasetLoader
+from cnn_studio.gui.drops import DropRouter
+from cnn_studio.gui.run_selection import RunSelection
 from cnn_studio.gui.settings import AppSettings
 from cnn_studio.gui.widgets import dialogs
-from cnn_studio.gui.widgets.common import EmptyState, plural
+from cnn_studio.gui.widgets.common import EmptyState
 from cnn_studio.gui.widgets.dataset_view import DatasetView
 from cnn_studio.gui.widgets.model_view import ModelView
 from cnn_studio.gui.widgets.results_view import ResultsView
@@ -20,7 +24,6 @@ from cnn_studio.gui.widgets.runs_view import RunsView
 from cnn_studio.gui.widgets.train_view import TrainView
 from cnn_studio.gui.window_actions import WindowActions
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 DEFAULT_MODEL = "simple_cnn"
 
 
@@ -34,7 +37,13 @@ def _make_optional_view(module: str, cls: str, fallback: str) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    """The application window; owns the controller and the settings."""
+    """The application window; owns the controller, the settings and the views, and wires them together.
+
+    The parts live in helper objects: dataset opening in :class:`DatasetLoader` (``self.datasets``),
+    drops in :class:`DropRouter` (``self.drops``), config files in :class:`ConfigFiles`
+    (``self.config_files``), the run Inspect/Predict use in :class:`RunSelection` (``self.runs``) and
+    menus in :class:`WindowActions` (``self.actions_``).
+    """
 
     def __init__(self, settings: AppSettings | None = None) -> None:
         super().__init__()
@@ -44,9 +53,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or AppSettings()
         self.controller = Controller(self)
         self.dataset: Any = None
-        self._scan_task: Any = None
         self._close_requested = False
-        self._chosen_checkpoint = ""
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setAccessibleName(self.tr("Views"))
@@ -66,6 +73,10 @@ class MainWindow(QMainWindow):
                               (self.predict_view, self.tr("Predict"))):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
+        self.datasets = DatasetLoader(self)
+        self.drops = DropRouter(self)
+        self.config_files = ConfigFiles(self)
+        self.runs = RunSelection(self)
         self.actions_ = WindowActions(self)
         self._build_status_bar()
         self._connect()
@@ -104,12 +115,12 @@ class MainWindow(QMainWindow):
         tv.save_config_requested.connect(self.save_config)
         tv.load_config_requested.connect(self.load_config)
         tv.defaults_requested.connect(self.apply_family_defaults)
-        c.state_changed.connect(self._on_state_changed)
+        c.state_changed.connect(self.on_state_changed)
         c.run_started.connect(tv.on_run_started)
         c.batch_progressed.connect(tv.on_batch_progress)
         c.epoch_ended.connect(tv.on_epoch_ended)
         c.run_finished.connect(tv.on_run_finished)
-        c.run_finished.connect(self._on_run_finished)
+        c.run_finished.connect(self.runs.on_run_finished)
         c.training_failed.connect(self._on_training_failed)
         c.training_thread_finished.connect(self._on_training_thread_finished)
         # the Inspect and Predict views (another part of the app) plug in here
@@ -148,96 +159,47 @@ class MainWindow(QMainWindow):
         else:
             self.model_view.select_model(DEFAULT_MODEL)
         self.actions_.refresh_recent()
-        self._update_ready()
+        self.update_ready()
 
-    # --- datasets --------------------------------------------------------------------------
+    # --- datasets (opened by self.datasets) -----------------------------------------------
+    @property
+    def _scan_task(self) -> Any:
+        """The dataset scan in progress, or None."""
+        return self.datasets.scan_task
+
     def _dataset_root(self) -> str:
-        return str(self.dataset.report.root) if self.dataset is not None else self.settings.last_dataset()
+        return self.datasets.dataset_root()
 
     def choose_dataset(self) -> None:
         """Ask for a dataset folder and open it."""
-        start = self._dataset_root() or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a dataset folder"), start)
-        if folder:
-            self.open_dataset(folder)
+        self.datasets.choose()
 
     def open_demo(self) -> None:
         """Open the bundled demo dataset."""
-        from cnn_studio.paths import demo_dataset_dir
-
-        self.open_dataset(str(demo_dataset_dir()))
+        self.datasets.open_demo()
 
     def restore_last_dataset(self) -> None:
         """Re-open the last dataset if it still exists."""
-        last = self.settings.last_dataset()
-        if last and Path(last).is_dir():
-            self.open_dataset(last)
+        self.datasets.restore_last()
 
     def open_dataset(self, folder: str, val_fraction: float | None = None, test_fraction: float | None = None) -> None:
         """Scan and decode ``folder`` in the background; the Dataset view shows progress."""
-        from cnn_studio.core.config import DataConfig
-        from cnn_studio.core.data.dataset import open_dataset
-
-        if not folder:
-            return
-        self.cancel_scan()
-        val, test = self.dataset_view.split_fractions()
-        if val_fraction is not None and test_fraction is not None:
-            problem = self.dataset_view.split_problem(val_fraction, test_fraction)
-            if problem:  # never re-split with fractions the core would refuse
-                from cnn_studio.core.errors import ConfigError
-
-                raise ConfigError(problem)
-            val, test = val_fraction, test_fraction
-        data_cfg = DataConfig(root=str(folder), val_fraction=round(val, 4), test_fraction=round(test, 4))
-        self.tabs.setCurrentWidget(self.dataset_view)
-        self.dataset_view.set_loading(True, self.tr("Scanning {folder}…").format(folder=folder))
-        self.state_label.setText(self.tr("Opening dataset…"))
-
-        def task(progress: Any, cancelled: Any) -> Any:
-            return open_dataset(data_cfg, progress=progress, cancel=cancelled)
-
-        self._scan_task = self.controller.run_task(
-            task, on_success=lambda ds: self._on_dataset_opened(ds, str(folder), data_cfg.val_fraction,
-                                                           data_cfg.test_fraction),
-            on_failure=self._on_scan_failed, on_progress=self.dataset_view.set_progress,
-            on_cancelled=lambda: self.statusBar().showMessage(self.tr("Dataset loading cancelled."), 5000),
-            on_done=self._on_scan_done)
+        self.datasets.open(folder, val_fraction, test_fraction)
 
     def cancel_scan(self) -> None:
         """Cancel a dataset scan in progress."""
-        if self._scan_task is not None:
-            try:
-                self._scan_task.cancel()
-            except RuntimeError:
-                pass
+        self.datasets.cancel()
 
-    def _on_scan_done(self) -> None:
-        self._scan_task = None
-        self.dataset_view.set_loading(False)
-        self._on_state_changed(self.controller.state)
-
-    def _on_scan_failed(self, message: str, details: str, user_error: bool) -> None:
+    def show_task_error(self, message: str, details: str, user_error: bool) -> None:
+        """Report a failed background task (scan, download) in the status bar and an error dialog."""
         self.statusBar().showMessage(message, 10000)
         dialogs.show_error(self, message, "" if user_error else details)
-
-    def _on_dataset_opened(self, dataset: Any, folder: str, val: float = 0.1, test: float = 0.2) -> None:
-        self.dataset = dataset
-        self.dataset_view.set_applied_fractions(val, test)
-        self.dataset_view.show_dataset(dataset)
-        self.model_view.set_num_classes(len(dataset.classes))
-        self.settings.add_recent_dataset(folder)
-        self.actions_.refresh_recent()
-        if hasattr(self.inspect_view, "set_dataset"):
-            self.inspect_view.set_dataset(dataset)
-        self.setWindowTitle(self.tr("CNN Studio — {name}").format(name=Path(folder).name))
-        self._update_ready()
 
     # --- models ----------------------------------------------------------------------------
     def _on_model_changed(self, name: str) -> None:
         if self.controller.state == IDLE:
             self.apply_family_defaults()
-        self._update_ready()
+        self.update_ready()
 
     def apply_family_defaults(self) -> None:
         """Fill the hyperparameter form with the selected model family's recipe."""
@@ -261,7 +223,7 @@ class MainWindow(QMainWindow):
         self.model_view.set_download_progress(0.0)
         self.controller.run_task(lambda progress, cancelled: download_weights(name, progress=progress),
                                  on_progress=lambda f, _m: self.model_view.set_download_progress(f),
-                                 on_failure=self._on_scan_failed,
+                                 on_failure=self.show_task_error,
                                  on_done=lambda: self.model_view.set_download_progress(None))
 
     # --- configs ---------------------------------------------------------------------------
@@ -283,48 +245,19 @@ class MainWindow(QMainWindow):
 
     def save_config(self) -> None:
         """Save the current settings as a run config JSON."""
-        cfg = self.current_config()
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save config"), "run.json", self.tr("JSON (*.json)"))
-        if path:
-            cfg.save(path)
-            self.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 5000)
+        self.config_files.save()
 
     def load_config(self) -> None:
         """Load a run config JSON into the views."""
-        from cnn_studio.core.config import TrainConfig
-
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load config"), "", self.tr("JSON (*.json)"))
-        if path:
-            cfg = TrainConfig.load(path)
-            opened = self.dataset_view.applied_fractions
-            self.load_config_into_views(cfg)
-            d = cfg.data
-            changed = d.root != self._dataset_root() or (d.val_fraction, d.test_fraction) != opened
-            if d.root and changed and Path(d.root).is_dir():
-                self.open_dataset(d.root, d.val_fraction, d.test_fraction)
+        self.config_files.load()
 
     def export_for_server(self) -> None:
-        """Export a run config plus the torchrun command for a server.
-
-        With exactly one run selected in the Runs view, that run's config.json is exported; otherwise
-        the current Model/Train settings are. The dialog says which.
-        """
-        from cnn_studio.core.config import TrainConfig
-        from cnn_studio.core.runs import read_run_config
-        from cnn_studio.gui.widgets.export_dialog import ExportDialog
-
-        selected = self.runs_view.selected_paths()
-        data = read_run_config(selected[0]) if len(selected) == 1 else None
-        if data:
-            cfg = TrainConfig.from_dict(data)
-            source = self.tr("the selected run {name} (its config.json)").format(name=Path(selected[0]).name)
-        else:
-            cfg = self.current_config()
-            source = self.tr("the current Model and Train settings (select one run in Runs to export it instead)")
-        ExportDialog(cfg, self, source=source).exec()
+        """Export a run config plus the torchrun command for a server (see :class:`ConfigFiles`)."""
+        self.config_files.export_for_server()
 
     # --- training --------------------------------------------------------------------------
-    def _update_ready(self) -> None:
+    def update_ready(self) -> None:
+        """Tell the Train view and the Start action whether a run can start, and if not, why."""
         if self.dataset is None:
             reason = self.tr("Open a dataset first (Ctrl+O, or drop a folder on the window).")
         elif not self.model_view.current_name():
@@ -378,40 +311,17 @@ class MainWindow(QMainWindow):
         self._start(cfg, dataset=self._matching_dataset(cfg), resume_from=str(Path(run_dir) / LAST_CHECKPOINT))
 
     @Slot(str)
-    def _on_state_changed(self, state: str) -> None:
+    def on_state_changed(self, state: str) -> None:
+        """Show the controller's state in the status bar, the Train view and the actions."""
         texts = {"idle": self.tr("Ready"), "training": self.tr("Training…"), "paused": self.tr("Paused"),
                  "stopping": self.tr("Stopping… (saving the last checkpoint)")}
         self.state_label.setText(texts.get(state, state))
         self.train_view.set_state(state)
         self.actions_.update_enabled(state, self.train_view._ready_reason)
 
-    def _on_run_finished(self, event: Any) -> None:
-        self.runs_view.refresh()
-        if event.run_dir:
-            self.show_run_results(event.run_dir)
-        checkpoint = event.best_checkpoint or event.last_checkpoint
-        if checkpoint:
-            self._chosen_checkpoint = str(checkpoint)
-            if hasattr(self.predict_view, "set_checkpoint"):
-                self.predict_view.set_checkpoint(checkpoint)
-            if hasattr(self.inspect_view, "set_model_source"):
-                self.inspect_view.set_model_source(checkpoint)
-
     def choose_run(self, run_dir: str) -> None:
         """A run was chosen in the Runs view: show its results and use its model in Inspect and Predict."""
-        self.show_run_results(run_dir)
-        from cnn_studio.core.runs import BEST_CHECKPOINT, LAST_CHECKPOINT
-
-        checkpoint = next((str(Path(run_dir) / name) for name in (BEST_CHECKPOINT, LAST_CHECKPOINT)
-                           if (Path(run_dir) / name).is_file()), "")
-        if not checkpoint or checkpoint == self._chosen_checkpoint:
-            return  # a refresh of the list re-announces the same run: do not reload its model
-        self._chosen_checkpoint = checkpoint
-        if hasattr(self.inspect_view, "set_model_source"):
-            self.inspect_view.set_model_source(checkpoint)
-        if hasattr(self.predict_view, "set_checkpoint"):
-            self.predict_view.set_checkpoint(checkpoint)
-        self.statusBar().showMessage(self.tr("Inspect and Predict now use {path}").format(path=checkpoint), 5000)
+        self.runs.choose(run_dir)
 
     def show_run_results(self, run_dir: str) -> None:
         """Show a run's test results in the Results view."""
@@ -419,15 +329,7 @@ class MainWindow(QMainWindow):
 
     def inspect_image(self, path: str, checkpoint: str = "") -> None:
         """Open an image in the Inspect view, with ``checkpoint``'s model unless it is already loaded."""
-        view = self.inspect_view
-        if not hasattr(view, "set_image_path"):
-            return
-        current = getattr(getattr(view, "predictor", None), "source", None)
-        if checkpoint and current != checkpoint:
-            loaded = self.results_view.loaded_predictor()  # shared: every use holds its lock
-            view.set_model_source(loaded if loaded is not None and loaded.source == checkpoint else checkpoint)
-        view.set_image_path(path)
-        self.tabs.setCurrentWidget(view)
+        self.runs.inspect_image(path, checkpoint)
 
     def _on_training_failed(self, message: str, details: str, user_error: bool) -> None:
         self.train_view.on_failed(message)
@@ -451,34 +353,8 @@ class MainWindow(QMainWindow):
         self.handle_dropped_paths(paths)
 
     def handle_dropped_paths(self, paths: list[str]) -> str:
-        """Open or classify what was dropped; say what happened in the status bar and return that text.
-
-        The rule: on the Predict tab every dropped image and folder is classified. On any other tab
-        a dropped folder opens as a dataset (the first one, if several), and dropped image files (with
-        no folder) go to the Predict tab and are classified.
-        """
-        folders = [p for p in paths if Path(p).is_dir()]
-        images = [p for p in paths if Path(p).is_file() and Path(p).suffix.lower() in IMAGE_SUFFIXES]
-        can_predict = hasattr(self.predict_view, "add_paths")
-        if self.tabs.currentWidget() is self.predict_view and can_predict and (folders or images):
-            self.predict_view.add_paths(images + folders)
-            message = self.tr("Classifying what was dropped (on the Predict tab drops are classified; "
-                              "drop a folder on another tab to open it as a dataset).")
-        elif folders:
-            self.open_dataset(folders[0])
-            message = self.tr("Opening {name} as a dataset (drop images, or drop on the Predict tab, "
-                              "to classify them).").format(name=Path(folders[0]).name)
-            if len(folders) > 1:
-                message += " " + self.tr("Only the first folder is opened.")
-        elif images and can_predict:
-            self.tabs.setCurrentWidget(self.predict_view)
-            self.predict_view.add_paths(images)
-            message = self.tr("Classifying {images} in the Predict tab.").format(
-                images=plural(len(images), self.tr("image"), self.tr("images")))
-        else:
-            message = self.tr("Nothing to open: drop a dataset folder, or image files to classify them.")
-        self.statusBar().showMessage(message, 10000)
-        return message
+        """Open or classify what was dropped (see :meth:`DropRouter.handle`); return the status text."""
+        return self.drops.handle(paths)
 
     # --- closing ---------------------------------------------------------------------------
     def shutdown_views(self) -> None:
