@@ -1,4 +1,8 @@
-"""The Model panel: pick a network, its starting weights, and which layers train."""
+"""The Model panel: pick a network, its starting weights, and which layers train.
+
+The starting-weights box lives in weights_picker.py and the trainable-layers tree in layer_tree.py;
+this view composes them with the model picker, the freeze presets and the learning-rate options.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,18 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from cnn_studio.gui.widgets.common import format_count, set_names
+from cnn_studio.gui.widgets.layer_tree import PATH_ROLE, LayerTree
+from cnn_studio.gui.widgets.weights_picker import WeightsPicker
 
 FAMILY_TITLES = {
     "basics": "Basics", "vgg": "VGG", "resnet_cifar": "ResNet for CIFAR",
     "plain_cifar": "Plain nets (no shortcuts)", "transfer": "Transfer learning backbones",
 }
-PATH_ROLE = Qt.ItemDataRole.UserRole
-PRETRAINED_CHOICES = (("none", "None (random initialisation)"), ("imagenet", "ImageNet"),
-                      ("file", "A weights file…"), ("checkpoint", "An earlier run's checkpoint…"))
 PRESET_BUTTONS = (
     ("feature-extraction", "Feature extraction",
      "Freeze the whole backbone and train only the new head. Use with little data similar to ImageNet."),
@@ -47,16 +50,29 @@ class ModelView(QWidget):
         self._preset = "full"
         self._trainable_from: str | None = None
         self._custom = False
-        self._pretrained_path = ""
-        self._items: dict[str, QTreeWidgetItem] = {}
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_picker())
-        splitter.addWidget(self._build_tree())
+        splitter.addWidget(self._build_layers_panel())
         splitter.setSizes([380, 860])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
         self._fill_models()
+
+    # --- parts, kept reachable under their old names -----------------------------------------
+    @property
+    def _items(self) -> dict[str, QTreeWidgetItem]:
+        return self.layer_tree.items
+
+    @property
+    def trainable_count(self) -> int:
+        """Trainable parameters of the shown model."""
+        return self.layer_tree.trainable_count
+
+    @property
+    def frozen_count(self) -> int:
+        """Frozen parameters of the shown model."""
+        return self.layer_tree.frozen_count
 
     # --- building ------------------------------------------------------------------------
     def _build_picker(self) -> QWidget:
@@ -75,47 +91,25 @@ class ModelView(QWidget):
         self.info_label.setMinimumHeight(90)
         layout.addWidget(self.info_label, 1)
 
-        box = QGroupBox(self.tr("Starting weights"))
-        form = QVBoxLayout(box)
-        self.pretrained = set_names(QComboBox(), "pretrainedChoice", self.tr("Starting weights"))
-        for key, text in PRETRAINED_CHOICES:
-            self.pretrained.addItem(self.tr(text), key)
-        self.pretrained.currentIndexChanged.connect(self._on_pretrained_changed)
-        form.addWidget(self.pretrained)
-        row = QHBoxLayout()
-        self.weights_status = QLabel()
-        self.weights_status.setObjectName("weightsStatus")
-        self.weights_status.setWordWrap(True)
-        self.download_button = set_names(QPushButton(self.tr("Download")), "downloadWeightsButton",
-                                         self.tr("Download the ImageNet weights"))
-        self.download_button.clicked.connect(lambda: self.download_requested.emit(self.current_name()))
-        row.addWidget(self.weights_status, 1)
-        row.addWidget(self.download_button)
-        form.addLayout(row)
-        self.download_progress = set_names(QProgressBar(), "downloadProgress", self.tr("Download progress"))
-        self.download_progress.setRange(0, 1000)
-        self.download_progress.setVisible(False)
-        form.addWidget(self.download_progress)
-        layout.addWidget(box)
+        self.weights = WeightsPicker()
+        self.weights.download_requested.connect(self.download_requested)
+        self.weights.status_changed.connect(self._update_freeze_note)
+        self.pretrained = self.weights.combo
+        self.weights_status = self.weights.status
+        self.download_button = self.weights.download_button
+        self.download_progress = self.weights.progress
+        layout.addWidget(self.weights)
         return panel
 
-    def _build_tree(self) -> QWidget:
+    def _build_layers_panel(self) -> QWidget:
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("<b>Layers</b> — checked layers train, unchecked layers are frozen")))
-        self.tree = set_names(QTreeWidget(), "layerTree", self.tr("Layer tree"))
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels([self.tr("Module"), self.tr("Type"), self.tr("Output shape"), self.tr("Parameters")])
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.itemChanged.connect(self._on_item_changed)
-        layout.addWidget(self.tree, 1)
-        self.totals = QLabel()
-        self.totals.setObjectName("paramTotals")
-        layout.addWidget(self.totals)
+        self.layer_tree = LayerTree()
+        self.layer_tree.edited.connect(self._on_tree_edited)
+        self.tree = self.layer_tree.tree
+        self.totals = self.layer_tree.totals
+        layout.addWidget(self.layer_tree, 1)
         self.freeze_note = QLabel(self.tr("Note: the starting weights are random, so freezing layers only limits "
                                           "what the network can learn. Freeze presets are meant for pretrained "
                                           "weights; use Full fine-tune to train from scratch."))
@@ -134,7 +128,10 @@ class ModelView(QWidget):
             presets.addWidget(button)
             self.preset_buttons[key] = button
         layout.addLayout(presets)
+        layout.addLayout(self._build_lr_options())
+        return panel
 
+    def _build_lr_options(self) -> QHBoxLayout:
         options = QHBoxLayout()
         form = QFormLayout()
         self.bn_policy = set_names(QComboBox(), "bnPolicy", self.tr("BatchNorm policy"))
@@ -167,8 +164,7 @@ class ModelView(QWidget):
         buttons.addWidget(remove)
         mult_box.addLayout(buttons)
         options.addLayout(mult_box, 1)
-        layout.addLayout(options)
-        return panel
+        return options
 
     def _fill_models(self) -> None:
         from cnn_studio.core.models.registry import get_model_info, list_models
@@ -226,17 +222,13 @@ class ModelView(QWidget):
                                         "weights: {pre}").format(title=info.title, description=info.description,
                                                                  size=info.input_size,
                                                                  pre=self.tr("yes") if info.has_pretrained else self.tr("no")))
-        imagenet_index = self.pretrained.findData("imagenet")
-        model = self.pretrained.model()
-        model.item(imagenet_index).setEnabled(bool(info.has_pretrained))
-        if not info.has_pretrained and self.pretrained.currentData() == "imagenet":
-            self.pretrained.setCurrentIndex(0)
+        self.weights.set_model(info)
         from cnn_studio.core.config import recommended_config
 
         # a preset chosen for the previous model does not carry over: start from this model's recommended one
         self._preset, self._trainable_from, self._custom = recommended_config(name).freeze.preset, None, False
         self._rebuild()
-        self._update_weights_status()
+        self.weights.refresh_status()
         self.model_changed.emit(name)
 
     def _rebuild(self) -> None:
@@ -244,40 +236,14 @@ class ModelView(QWidget):
         from cnn_studio.core.models.registry import count_parameters, get_model
 
         self.model = get_model(self.info.name, num_classes=self.num_classes)
-        root = layer_tree(self.model, self.info.input_size)
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        self._items = {}
-        for child in root.children:
-            self.tree.addTopLevelItem(self._make_item(child))
-        self.tree.expandToDepth(0)
-        self.tree.blockSignals(False)
+        self.layer_tree.set_model(self.model, layer_tree(self.model, self.info.input_size))
         total = count_parameters(self.model)
         self.info_label.setText(self.info_label.text().split("<br><i>")[0]
                                 + self.tr("<br><i>{n} parameters for {k} classes</i>").format(
                                     n=format_count(total),
                                     k=self.num_classes))
-        if self._custom:
-            self._custom = False
+        self._custom = False
         self.apply_preset(self._preset, self._trainable_from, quiet=True)
-
-    def _make_item(self, node: Any) -> QTreeWidgetItem:
-        shape = node.output_shape
-        if shape and len(shape) > 1 and shape[0] == 1:
-            shape = shape[1:]  # drop the dry pass's batch dimension
-        shape_text = "×".join(str(s) for s in shape) if shape else ""
-        item = QTreeWidgetItem([node.name, node.type, shape_text, format_count(node.total_params)])
-        item.setData(0, PATH_ROLE, node.path)
-        item.setToolTip(0, node.path)
-        self._items[node.path] = item
-        for child in node.children:
-            item.addChild(self._make_item(child))
-        if node.total_params > 0:
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked)
-        else:  # nothing to train: no checkbox
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-        return item
 
     # --- freezing ------------------------------------------------------------------------
     def apply_preset(self, preset: str, trainable_from: str | None = None, quiet: bool = False) -> None:
@@ -289,8 +255,7 @@ class ModelView(QWidget):
         from cnn_studio.core.models.freezing import apply_freeze
 
         if preset == "from-layer" and not trainable_from:
-            item = self.tree.currentItem()
-            trainable_from = item.data(0, PATH_ROLE) if item is not None else None
+            trainable_from = self.layer_tree.selected_path()
             if not trainable_from:
                 if quiet:
                     preset = "full"
@@ -305,102 +270,32 @@ class ModelView(QWidget):
         apply_freeze(self.model, FreezeConfig(preset=preset, trainable_from=trainable_from,
                                               bn_policy=self.bn_policy.currentData()), self.info)
         self._preset, self._trainable_from, self._custom = preset, trainable_from, False
-        self._sync_checks_from_model()
-        self.freeze_changed.emit()
-
-    def _sync_checks_from_model(self) -> None:
-        self.tree.blockSignals(True)
-        for path, item in self._items.items():
-            if item.childCount() == 0 and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-                module = self.model.get_submodule(path)
-                trainable = any(p.requires_grad for p in module.parameters())
-                item.setCheckState(0, Qt.CheckState.Checked if trainable else Qt.CheckState.Unchecked)
-        self._refresh_parent_states()
-        self.tree.blockSignals(False)
-        self.tree.viewport().update()
-        self._update_totals()
-
-    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        if column != 0 or self.model is None:
-            return
-        self.tree.blockSignals(True)
-        state = item.checkState(0)
-        if item.childCount() and state != Qt.CheckState.PartiallyChecked:
-            self._set_descendants(item, state)
-        for path, leaf in self._items.items():
-            if leaf.childCount() == 0 and leaf.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-                trainable = leaf.checkState(0) == Qt.CheckState.Checked
-                for p in self.model.get_submodule(path).parameters():
-                    p.requires_grad_(trainable)
-        self._refresh_parent_states()
-        self.tree.blockSignals(False)
-        self._custom = True
-        self._update_totals()
-        self.freeze_changed.emit()
-
-    def _refresh_parent_states(self) -> None:
-        """Give every parent the tri-state of its checkable descendants (paramless modules ignored)."""
-
-        def visit(item: QTreeWidgetItem) -> Qt.CheckState | None:
-            if not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-                return None
-            if item.childCount() == 0:
-                return item.checkState(0)
-            states = {s for s in (visit(item.child(i)) for i in range(item.childCount())) if s is not None}
-            state = states.pop() if len(states) == 1 else Qt.CheckState.PartiallyChecked
-            item.setCheckState(0, state)
-            return state
-
-        for i in range(self.tree.topLevelItemCount()):
-            visit(self.tree.topLevelItem(i))
-
-    def _set_descendants(self, item: QTreeWidgetItem, state: Qt.CheckState) -> None:
-        for i in range(item.childCount()):
-            child = item.child(i)
-            if child.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-                if child.childCount() == 0:
-                    child.setCheckState(0, state)
-                self._set_descendants(child, state)
-
-    def _update_totals(self) -> None:
-        trainable = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
-        frozen = sum(p.numel() for p in self.model.parameters() if not p.requires_grad)
-        label = self.tr("custom") if self._custom else self._preset
-        self.totals.setText(self.tr("Trainable: <b>{t}</b> · Frozen: <b>{f}</b> · preset: {p}").format(
-            t=format_count(trainable), f=format_count(frozen), p=label))
-        self.trainable_count, self.frozen_count = trainable, frozen
+        self.layer_tree.sync_from_model(self._preset)
         self._update_freeze_note()
+        self.freeze_changed.emit()
+
+    def _on_tree_edited(self) -> None:
+        self._custom = True
+        self.layer_tree.update_totals(self.tr("custom"))
+        self._update_freeze_note()
+        self.freeze_changed.emit()
 
     def _update_freeze_note(self) -> None:
         """Warn when layers are frozen although the starting weights are random."""
-        random_weights = self.pretrained.currentData() == "none"
+        random_weights = self.weights.key() == "none"
         self.freeze_note.setVisible(random_weights and self.model is not None and self.frozen_count > 0)
 
     def frozen_paths(self) -> list[str]:
         """Return the top-most module paths whose parameters are all frozen."""
-        result: list[str] = []
-
-        def visit(item: QTreeWidgetItem) -> None:
-            if not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-                return
-            state = item.checkState(0)
-            if state == Qt.CheckState.Unchecked:
-                result.append(item.data(0, PATH_ROLE))
-            elif state == Qt.CheckState.PartiallyChecked:
-                for i in range(item.childCount()):
-                    visit(item.child(i))
-
-        for i in range(self.tree.topLevelItemCount()):
-            visit(self.tree.topLevelItem(i))
-        return result
+        return self.layer_tree.frozen_paths()
 
     def _add_lr_multiplier(self) -> None:
-        item = self.tree.currentItem()
-        if item is None:
+        path = self.layer_tree.selected_path()
+        if path is None:
             return
         row = self.lr_table.rowCount()
         self.lr_table.insertRow(row)
-        self.lr_table.setItem(row, 0, QTableWidgetItem(item.data(0, PATH_ROLE)))
+        self.lr_table.setItem(row, 0, QTableWidgetItem(path))
         self.lr_table.setItem(row, 1, QTableWidgetItem("1.0"))
 
     def lr_multipliers(self) -> dict[str, float]:
@@ -417,62 +312,17 @@ class ModelView(QWidget):
         return result
 
     # --- pretrained weights ----------------------------------------------------------------
-    def _on_pretrained_changed(self) -> None:
-        key = self.pretrained.currentData()
-        if key in ("file", "checkpoint"):
-            caption = self.tr("Open a weights file") if key == "file" else self.tr("Open a run checkpoint")
-            from cnn_studio.paths import runs_dir
-
-            path, _ = QFileDialog.getOpenFileName(self, caption, str(runs_dir()),
-                                                  self.tr("PyTorch weights (*.pt *.pth *.bin);;All files (*)"))
-            if not path:
-                self.pretrained.setCurrentIndex(0)
-                return
-            self._pretrained_path = path
-        self._update_weights_status()
-
     def set_pretrained(self, value: str) -> None:
         """Set the starting weights: 'none', 'imagenet' or a file path."""
-        self.pretrained.blockSignals(True)
-        if value in ("none", "imagenet"):
-            self.pretrained.setCurrentIndex(self.pretrained.findData(value))
-        else:
-            self._pretrained_path = value
-            key = "checkpoint" if value.endswith(("best.pt", "last.pt")) else "file"
-            self.pretrained.setCurrentIndex(self.pretrained.findData(key))
-        self.pretrained.blockSignals(False)
-        self._update_weights_status()
+        self.weights.set_value(value)
 
     def pretrained_value(self) -> str:
         """Return ModelConfig.pretrained for the current choice."""
-        key = self.pretrained.currentData()
-        return self._pretrained_path if key in ("file", "checkpoint") else key
-
-    def _update_weights_status(self) -> None:
-        key = self.pretrained.currentData()
-        self.download_button.setVisible(False)
-        if key == "imagenet" and self.info is not None:
-            from cnn_studio.core.models.weights import weights_cached
-
-            cached = weights_cached(self.info.name)
-            self.weights_status.setText(self.tr("ImageNet weights are cached.") if cached else
-                                        self.tr("ImageNet weights are not cached yet; download them first."))
-            self.download_button.setVisible(not cached)
-        elif key in ("file", "checkpoint"):
-            self.weights_status.setText(self._pretrained_path)
-        else:
-            self.weights_status.setText(self.tr("Random initialisation."))
-        if hasattr(self, "frozen_count"):
-            self._update_freeze_note()
+        return self.weights.value()
 
     def set_download_progress(self, fraction: float | None) -> None:
         """Show download progress (None hides the bar and refreshes the cached status)."""
-        if fraction is None:
-            self.download_progress.setVisible(False)
-            self._update_weights_status()
-            return
-        self.download_progress.setVisible(True)
-        self.download_progress.setValue(int(max(fraction, 0.0) * 1000))
+        self.weights.set_download_progress(fraction)
 
     # --- config --------------------------------------------------------------------------
     def freeze_config(self) -> Any:
@@ -511,11 +361,7 @@ class ModelView(QWidget):
         self._preset, self._trainable_from = preset, f.trainable_from  # ... which the config then overrides
         self.set_pretrained(cfg.model.pretrained)
         if f.preset == "custom":
-            self.tree.blockSignals(True)
-            for path in f.frozen:
-                if path in self._items:
-                    self._items[path].setCheckState(0, Qt.CheckState.Unchecked)
-            self.tree.blockSignals(False)
-            self._on_item_changed(self.tree.topLevelItem(0), 0)
+            self.apply_preset("full", quiet=True)  # the frozen paths are relative to a fully trainable model
+            self.layer_tree.set_frozen(f.frozen)
         else:
             self.apply_preset(self._preset, self._trainable_from, quiet=True)
