@@ -14,7 +14,7 @@ from cnn_studio.gui.widgets.plots import (PALETTE, SeriesBuffer, make_curve, mak
                                           use_log_y)
 from cnn_studio.gui.widgets.train_form import TrainForm
 
-REDRAW_MS = 100  # curves are redrawn at most 10 times a second
+REDRAW_MS = 200  # one curve redrawn per tick, 5 a second: live enough, and leaves the CPU to training
 SMOOTHING = 0.8  # exponential smoothing of the per-step loss
 PLOT_CURVES = {"loss": ("step_loss", "train_loss", "heldout_loss"), "accuracy": ("train_accuracy", "heldout_accuracy"),
                "lr": ("lr",), "speed": ("images_per_second",)}
