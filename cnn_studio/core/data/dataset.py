@@ -9,7 +9,6 @@ in ``DataLoader`` workers (see ``loader.py``).
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -20,7 +19,8 @@ from cnn_studio.core.config import DataConfig
 from cnn_studio.core.data import cache
 from cnn_studio.core.data.pool import decode_files
 from cnn_studio.core.data.scan import (
-    FolderListing, ScanReport, channel_stats, choose_working_size, finish_report, list_image_folder, sample_sizes,
+    FolderListing, ScanReport, choose_working_size, finish_report, list_image_folder, sample_sizes,
+    summarize_decoding,
 )
 from cnn_studio.core.errors import DatasetError
 
@@ -133,33 +133,19 @@ def open_dataset(cfg: DataConfig, *, progress: ProgressFn | None = None, cancel:
     streaming = len(paths) * 3 * size * size > cfg.memory_budget_mb * (1 << 20)
     results = decode_files(paths, size, keep_pixels=not streaming, workers=workers,
                            in_process_below=in_process_below, progress=progress, cancel=cancel)
-    ok_mask = np.concatenate([r.ok for r in results]) if results else np.zeros(0, bool)
-    ok, reasons, digests, sizes = {}, {}, {}, Counter()
-    for r in results:
-        for j in range(len(r.ok)):
-            p = paths[r.start + j]
-            ok[p] = bool(r.ok[j])
-            digests[p] = r.digests[j]
-            if r.ok[j]:
-                sizes[r.native_sizes[j]] += 1
-            else:
-                reasons[p] = r.reasons[j] or "cannot decode the image"
-    if not ok_mask.any():
+    d = summarize_decoding(paths, results, [p for p, _ in listing.splits.get("train", [])])
+    if not any(d.ok.values()):
         raise DatasetError(f"None of the {len(paths)} image files in {listing.root} could be decoded; "
                            "check that they are images (run 'cnn-studio scan' for the reasons).")
-    if not any(ok.get(p) for p, _ in listing.splits.get("train", [])):
+    if d.mean is None:
         raise DatasetError(f"The training split of {listing.root} has no usable image; "
                            "add images to the class folders under train.")
     index = {p: i for i, p in enumerate(paths)}
-    sel = np.array([index[p] for p, _ in listing.splits.get("train", []) if ok[p]], np.int64)
-    mean, std = channel_stats(np.concatenate([r.channel_sums for r in results])[sel],
-                              np.concatenate([r.channel_sq_sums for r in results])[sel],
-                              np.concatenate([r.pixel_counts for r in results])[sel])
     pixels = None
     if not streaming:
         pixels = torch.from_numpy(np.concatenate([r.pixels for r in results]) if len(results) > 1
                                   else results[0].pixels)
-    report = finish_report(listing, ok, reasons, sizes, digests, size, mean, std, size_given)
+    report = finish_report(listing, d.ok, d.reasons, d.sizes, d.digests, size, d.mean, d.std, size_given)
     splits: dict[str, Split] = {}
     for name, items in report.splits.items():
         rows = [index[p] for p, _ in items]
@@ -170,7 +156,7 @@ def open_dataset(cfg: DataConfig, *, progress: ProgressFn | None = None, cancel:
                 pixels.index_select(0, torch.as_tensor(rows, dtype=torch.int64))
         splits[name] = Split(name, [p for p, _ in items], torch.as_tensor([y for _, y in items], dtype=torch.int64),
                              images, size)
-    dataset = ImageDataset(report, report.classes, size, tuple(mean), tuple(std), splits, str(path), False)
+    dataset = ImageDataset(report, report.classes, size, tuple(d.mean), tuple(d.std), splits, str(path), False)
     _save(path, key, dataset, listing)
     return dataset
 

@@ -371,6 +371,43 @@ def _leakage_warnings(splits: dict[str, list[tuple[str, int]]], digests: dict[st
     return out
 
 
+@dataclass
+class DecodeSummary:
+    """Per-file outcome of a decode pass, by path, with the training split's channel statistics."""
+
+    ok: dict[str, bool]
+    reasons: dict[str, str]
+    digests: dict[str, str]
+    sizes: Counter  # native (w, h) of the files that decoded
+    mean: list[float] | None  # None when no training image decoded
+    std: list[float] | None
+
+
+def summarize_decoding(paths: Sequence[str], results: Sequence[Any], train_paths: Sequence[str]) -> DecodeSummary:
+    """Collect ``decode_files`` chunk results (in ``paths`` order) into one summary."""
+    ok: dict[str, bool] = {}
+    reasons: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    sizes: Counter = Counter()
+    for res in results:
+        for j in range(len(res.ok)):
+            p = paths[res.start + j]
+            ok[p] = bool(res.ok[j])
+            digests[p] = res.digests[j]
+            if res.ok[j]:
+                sizes[res.native_sizes[j]] += 1
+            else:
+                reasons[p] = res.reasons[j] or "cannot decode the image"
+    index = {p: i for i, p in enumerate(paths)}
+    rows = np.array([index[p] for p in train_paths if ok.get(p)], np.int64)
+    mean = std = None
+    if len(rows):
+        mean, std = channel_stats(np.concatenate([r.channel_sums for r in results])[rows],
+                                  np.concatenate([r.channel_sq_sums for r in results])[rows],
+                                  np.concatenate([r.pixel_counts for r in results])[rows])
+    return DecodeSummary(ok, reasons, digests, sizes, mean, std)
+
+
 def channel_stats(sums: np.ndarray, sq_sums: np.ndarray, counts: np.ndarray) -> tuple[list[float], list[float]]:
     """Return per-channel mean and std (0..1) from per-image sums."""
     n = max(int(counts.sum()), 1)
@@ -410,26 +447,6 @@ def scan_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, tes
     from cnn_studio.core.data.pool import decode_files
 
     results = decode_files(paths, None, keep_pixels=False, progress=progress, cancel=cancel)
-    ok: dict[str, bool] = {}
-    reasons: dict[str, str] = {}
-    sizes: Counter = Counter()
-    digests: dict[str, str] = {}
-    train = {p for p, _ in listing.splits.get("train", [])}
-    stats = []
-    for res in results:
-        for j in range(len(res.ok)):
-            p = paths[res.start + j]
-            ok[p] = bool(res.ok[j])
-            digests[p] = res.digests[j]
-            if res.ok[j]:
-                sizes[res.native_sizes[j]] += 1
-                if p in train:
-                    stats.append((res.channel_sums[j], res.channel_sq_sums[j], res.pixel_counts[j]))
-            else:
-                reasons[p] = res.reasons[j] or "cannot decode the image"
-    mean = std = None
-    if stats:
-        mean, std = channel_stats(np.array([s[0] for s in stats]), np.array([s[1] for s in stats]),
-                                  np.array([s[2] for s in stats]))
-    return finish_report(listing, ok, reasons, sizes, digests, image_size or choose_working_size(sizes),
-                         mean, std, image_size is not None)
+    d = summarize_decoding(paths, results, [p for p, _ in listing.splits.get("train", [])])
+    return finish_report(listing, d.ok, d.reasons, d.sizes, d.digests, image_size or choose_working_size(d.sizes),
+                         d.mean, d.std, image_size is not None)
