@@ -30,16 +30,26 @@ def write_checkpoint(folder: Path) -> Path:
     return path
 
 
-def write_images(folder: Path, count: int, seed: int = 0) -> list[Path]:
-    """``count`` small random PNGs."""
+def write_images(folder: Path, count: int, seed: int = 0, shape: tuple[int, int] = (20, 24)) -> list[Path]:
+    """``count`` small random PNGs of ``shape`` (height, width)."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     paths = []
     for i in range(count):
         p = folder / f"img_{i:03d}.png"
-        Image.fromarray(rng.integers(0, 255, (20, 24, 3), dtype=np.uint8)).save(p)
+        Image.fromarray(rng.integers(0, 255, (*shape, 3), dtype=np.uint8)).save(p)
         paths.append(p)
     return paths
+
+
+def shown(qtbot, widget, width: int, height: int):
+    """Show a view for a test; on teardown shut its background jobs down and check none is left."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    yield widget
+    widget.shutdown()
+    assert not widget.is_busy()
 
 
 def drop_paths(widget, paths) -> bool:

@@ -9,18 +9,12 @@ import torch
 from cnn_studio.core.training.events import WeightsSnapshot
 from cnn_studio.core.viz.activations import feature_maps
 from cnn_studio.gui.widgets.inspect_view import InspectView
-from tests.gui._inspect_helpers import CLASSES, drop_paths, write_checkpoint, write_images
+from tests.gui._inspect_helpers import CLASSES, drop_paths, shown, write_checkpoint, write_images
 
 
 @pytest.fixture
 def view(qtbot, tmp_path):
-    widget = InspectView()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 700)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    assert not widget.is_busy()
+    yield from shown(qtbot, InspectView(), 1000, 700)
 
 
 def test_inspect_a_dropped_image(qtbot, view, tmp_path):

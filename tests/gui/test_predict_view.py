@@ -10,19 +10,14 @@ from PySide6.QtWidgets import QLabel
 
 from cnn_studio.core.inference import Prediction, PredictionError, Predictor
 from cnn_studio.gui.widgets.predict_view import PredictView
-from tests.gui._inspect_helpers import CLASSES, drop_paths, write_checkpoint, write_images
+from tests.gui._inspect_helpers import CLASSES, drop_paths, shown, write_checkpoint, write_images
 
 
 @pytest.fixture
 def view(qtbot, tmp_path):
     widget = PredictView()
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
     widget.set_checkpoint(write_checkpoint(tmp_path))
-    yield widget
-    widget.shutdown()
-    assert not widget.is_busy()
+    yield from shown(qtbot, widget, 900, 600)
     assert QThreadPool.globalInstance().activeThreadCount() == 0
 
 

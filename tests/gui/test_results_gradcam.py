@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from cnn_studio.core.inference import Predictor
 from cnn_studio.core.viz.gradcam import overlay_heatmap
 from cnn_studio.gui.widgets.results_view import ResultsView
-from tests.gui._inspect_helpers import CLASSES, write_checkpoint, write_images
+from tests.gui._inspect_helpers import CLASSES, shown, write_checkpoint, write_images
 
 
 def make_run(folder: Path, count: int = 12) -> Path:
@@ -21,7 +21,8 @@ def make_run(folder: Path, count: int = 12) -> Path:
     run = folder / "20250101-000000-simple_cnn"
     run.mkdir(parents=True)
     checkpoint = write_checkpoint(run)
-    images = write_square_images(folder / "test_images", count)
+    # square images: the thumbnail and the model's centre crop then have the same shape
+    images = write_images(folder / "test_images", count, seed=3, shape=(16, 16))
     predictions = Predictor.from_checkpoint(checkpoint).predict(images, topk=1)
     matrix = np.zeros((3, 3), dtype=int)
     records = []
@@ -36,20 +37,6 @@ def make_run(folder: Path, count: int = 12) -> Path:
                "predictions": records, "misclassified": mistakes, "misclassified_total": len(mistakes)}
     (run / "test_results.json").write_text(json.dumps(results))
     return run
-
-
-def write_square_images(folder: Path, count: int) -> list[Path]:
-    """Square random PNGs (the thumbnail and the model's centre crop then have the same shape)."""
-    from PIL import Image
-
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(3)
-    paths = []
-    for i in range(count):
-        path = folder / f"test_{i:03d}.png"
-        Image.fromarray(rng.integers(0, 255, (16, 16, 3), dtype=np.uint8)).save(path)
-        paths.append(path)
-    return paths
 
 
 def icon_pixels(grid, row: int) -> np.ndarray:
@@ -69,12 +56,8 @@ def fullest_off_diagonal_cell(results: dict) -> tuple[int, int]:
 @pytest.fixture
 def view(qtbot):
     widget = ResultsView()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    assert not widget.is_busy() and widget.active_threads() == 0
+    yield from shown(qtbot, widget, 1100, 700)
+    assert widget.active_threads() == 0
     assert QThreadPool.globalInstance().activeThreadCount() == 0
 
 

@@ -54,14 +54,22 @@ def test_tiny_run_completes_and_curves_hold_epoch_values(qtbot, ready_window):
     assert w.runs_view.table.item(0, 2).text() == "completed"
 
 
-def test_pause_resume_stop(qtbot, ready_window):
-    w = ready_window
+def start_long_run(qtbot, w, batches: int) -> tuple[list, list]:
+    """Start a run far longer than the test; return its (progress, finished) event lists once
+    ``batches`` progress events have arrived."""
     configure_tiny_run(w, epochs=200, batch_size=4)
-    progress, finished = [], []
+    progress: list = []
+    finished: list = []
     w.controller.batch_progressed.connect(progress.append)
     w.controller.run_finished.connect(finished.append)
     w.start_training()
-    qtbot.waitUntil(lambda: len(progress) >= 2, timeout=60000)
+    qtbot.waitUntil(lambda: len(progress) >= batches, timeout=60000)
+    return progress, finished
+
+
+def test_pause_resume_stop(qtbot, ready_window):
+    w = ready_window
+    progress, finished = start_long_run(qtbot, w, batches=2)
     w.train_view.pause_button.click()
     assert w.controller.state == "paused" and w.controller.control.is_paused
     assert w.train_view.pause_button.text() == "Resume"
@@ -82,12 +90,7 @@ def test_pause_resume_stop(qtbot, ready_window):
 
 def test_close_during_training_stops_keeps_checkpoint_and_closes(qtbot, ready_window, dialogs):
     w = ready_window
-    configure_tiny_run(w, epochs=200, batch_size=4)
-    progress, finished = [], []
-    w.controller.batch_progressed.connect(progress.append)
-    w.controller.run_finished.connect(finished.append)
-    w.start_training()
-    qtbot.waitUntil(lambda: len(progress) >= 1, timeout=60000)
+    progress, finished = start_long_run(qtbot, w, batches=1)
     dialogs.answer = dialogs.answer.No
     w.close()
     assert w.isVisible() and w.controller.is_training()  # said no: keeps training
