@@ -109,6 +109,18 @@ def _temporary_user_dirs(base: Path) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def _check_bindings(state: _State) -> None:
+    """The Qt bindings keep None's reference count across QPainter calls (PySide6 6.12.0 on 3.10/3.11 does not)."""
+    from cnn_studio.gui.bindings_check import bindings_problem
+
+    problem = bindings_problem()
+    if problem:
+        raise SelfTestError(problem)
+    import PySide6
+
+    state.figures.append(f"PySide6 {PySide6.__version__} refcount ok")
+
+
 def _check_torch(state: _State) -> None:
     """torch works, torchvision's compiled operators are registered (the classic freeze trap) and
     TorchScript finds torch's sources."""
@@ -253,6 +265,7 @@ def _classify_with_imagenet(state: _State) -> None:
 
 _STEPS: tuple[tuple[str, Callable[[_State], None]], ...] = (
     ("window", _open_window),  # first, so its time is the user's launch-to-window time
+    ("qt bindings", _check_bindings),
     ("torch", _check_torch),
     ("scan", _scan_demo),
     ("decoder processes", _decode_in_processes),
