@@ -1,35 +1,34 @@
-"""The one controller between the views and the core; it owns every background QThread.
+"""The training controller: starts, pauses and stops runs, and holds the window's job runner.
 
-Threading follows DESIGN.md (the superqt pattern): a QObject worker is moved to a QThread,
-``thread.started -> worker.run``, ``worker.finished -> thread.quit``, ``worker.finished ->
-worker.deleteLater``, ``thread.finished -> thread.deleteLater``, and Python references are kept
-until ``thread.finished``. Stopping is cooperative (``TrainingControl`` flags), never
-``QThread.terminate()``.
+The training run is the one thread the controller owns. It follows DESIGN.md (the superqt pattern):
+a QObject worker is moved to a QThread, ``thread.started -> worker.run``, ``worker.finished ->
+thread.quit``, ``worker.finished -> worker.deleteLater``, ``thread.finished -> thread.deleteLater``,
+and Python references are kept until ``thread.finished``. Stopping is cooperative
+(``TrainingControl`` flags), never ``QThread.terminate()``.
+
+Short jobs of the window (dataset scan and decode, weights download) run on ``jobs``, a
+:class:`~cnn_studio.gui.jobs.JobRunner`; the views own runners of their own for their jobs (model
+loading, activations, Grad-CAM, classification). ``shutdown`` stops the run and the window's jobs
+and waits for both.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, QThread, Signal, Slot
 
-from cnn_studio.gui.worker import TaskWorker, TrainingWorker
+from cnn_studio.core.session import TrainingState
+from cnn_studio.gui.jobs import JobRunner
+from cnn_studio.gui.worker import TrainingWorker
 
-IDLE, TRAINING, PAUSED, STOPPING = "idle", "training", "paused", "stopping"
-
-
-class _TaskRelay(QObject):
-    """Re-emits a task worker's signals in the GUI thread."""
-
-    progressed = Signal(float, str)
-    succeeded = Signal(object)
-    failed = Signal(str, str, bool)
-    cancelled = Signal()
-    done = Signal()
+IDLE, TRAINING, PAUSED, STOPPING = (TrainingState.IDLE, TrainingState.TRAINING, TrainingState.PAUSED,
+                                    TrainingState.STOPPING)
+JOB_THREADS = 2  # a dataset scan and a weights download may run side by side
 
 
 class Controller(QObject):
-    """Starts, pauses and stops training and background tasks; re-emits the core's events."""
+    """Starts, pauses and stops training; re-emits the core's events; ``jobs`` runs the window's short jobs."""
 
     state_changed = Signal(str)
     training_started = Signal(object)  # the TrainConfig
@@ -42,7 +41,6 @@ class Controller(QObject):
     training_result = Signal(object)
     #: emitted once the training thread has fully finished (safe to start again or to close)
     training_thread_finished = Signal()
-    all_threads_finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,16 +48,15 @@ class Controller(QObject):
         self._control: Any = None
         self._train_thread: QThread | None = None
         self._train_worker: TrainingWorker | None = None
-        self._tasks: dict[int, tuple[QThread, TaskWorker, _TaskRelay]] = {}
-        self._next_task = 0
+        self.jobs = JobRunner(self, threads=JOB_THREADS)
         self._snapshot_layers: set[str] = set()
         self.last_config: Any = None
         self.last_result: Any = None
 
     # --- state ---------------------------------------------------------------------------
     @property
-    def state(self) -> str:
-        """Return idle, training, paused or stopping."""
+    def state(self) -> TrainingState:
+        """Return the state (a ``TrainingState``, equal to its string value)."""
         return self._state
 
     @property
@@ -73,12 +70,12 @@ class Controller(QObject):
 
     def has_running_threads(self) -> bool:
         """Return True while any background thread is alive."""
-        return self._train_thread is not None or bool(self._tasks)
+        return self._train_thread is not None or self.jobs.is_busy()
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: TrainingState) -> None:
         if state != self._state:
             self._state = state
-            self.state_changed.emit(state)
+            self.state_changed.emit(state.value)
 
     # --- training ------------------------------------------------------------------------
     def start_training(self, cfg: Any, dataset: Any = None, resume_from: str | None = None) -> None:
@@ -123,7 +120,6 @@ class Controller(QObject):
         self._control = None
         self._set_state(IDLE)
         self.training_thread_finished.emit()
-        self._check_all_finished()
 
     def pause(self) -> None:
         """Pause at the next batch boundary."""
@@ -151,60 +147,10 @@ class Controller(QObject):
         if self._control is not None:
             self._control.snapshot_layers = self._snapshot_layers
 
-    # --- short tasks ---------------------------------------------------------------------
-    def run_task(self, fn: Callable[[Callable[..., None], Callable[[], bool]], Any], *,
-                 on_success: Callable[[Any], None] | None = None,
-                 on_failure: Callable[[str, str, bool], None] | None = None,
-                 on_progress: Callable[[float, str], None] | None = None,
-                 on_cancelled: Callable[[], None] | None = None,
-                 on_done: Callable[[], None] | None = None) -> TaskWorker:
-        """Run ``fn(progress, cancelled)`` on its own thread; callbacks run in the GUI thread."""
-        task_id = self._next_task
-        self._next_task += 1
-        thread = QThread()
-        thread.setObjectName(f"cnn-studio-task-{task_id}")
-        worker = TaskWorker(fn)
-        worker.moveToThread(thread)
-        # The relay lives in the GUI thread: worker -> relay connections are queued, so the plain
-        # Python callbacks below always run in the GUI thread.
-        relay = _TaskRelay(self)
-        worker.progressed.connect(relay.progressed)
-        worker.succeeded.connect(relay.succeeded)
-        worker.failed.connect(relay.failed)
-        worker.cancelled.connect(relay.cancelled)
-        thread.finished.connect(relay.done)
-        for signal, slot in ((relay.succeeded, on_success), (relay.failed, on_failure),
-                             (relay.progressed, on_progress), (relay.cancelled, on_cancelled)):
-            if slot is not None:
-                signal.connect(slot)
-        relay.done.connect(lambda: self._on_task_finished(task_id, on_done))
-        thread.started.connect(worker.run)
-        worker.finished.connect(thread.quit)
-        worker.finished.connect(worker.deleteLater)
-        thread.finished.connect(thread.deleteLater)
-        self._tasks[task_id] = (thread, worker, relay)
-        thread.start()
-        return worker
-
-    def _on_task_finished(self, task_id: int, on_done: Callable[[], None] | None) -> None:
-        entry = self._tasks.pop(task_id, None)
-        if entry is not None:
-            entry[2].deleteLater()
-        if on_done is not None:
-            on_done()
-        self._check_all_finished()
-
+    # --- background jobs -----------------------------------------------------------------
     def cancel_tasks(self) -> None:
-        """Ask every running task to stop."""
-        for _thread, worker, _relay in list(self._tasks.values()):
-            try:
-                worker.cancel()
-            except RuntimeError:  # already deleted
-                pass
-
-    def _check_all_finished(self) -> None:
-        if not self.has_running_threads():
-            self.all_threads_finished.emit()
+        """Ask every background job of the window (``jobs``) to stop."""
+        self.jobs.cancel()
 
     # --- shutdown ------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 30000) -> bool:

@@ -8,7 +8,7 @@ import torch
 
 from cnn_studio.core.training.events import WeightsSnapshot
 from cnn_studio.core.viz.activations import feature_maps
-from cnn_studio.gui.widgets.inspect_view import InspectView
+from cnn_studio.gui.views.inspect_view import InspectView
 from tests.gui._inspect_helpers import CLASSES, drop_paths, shown, write_checkpoint, write_images
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from cnn_studio.core.config import recommended_config
-from cnn_studio.gui.widgets.model_view import ModelView
+from cnn_studio.gui.views.model_view import ModelView
 
 
 def test_custom_freeze_survives_a_config_round_trip(qtbot):

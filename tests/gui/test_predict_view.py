@@ -9,7 +9,7 @@ from PySide6.QtCore import QThreadPool, Qt
 from PySide6.QtWidgets import QLabel
 
 from cnn_studio.core.inference import Prediction, PredictionError, Predictor
-from cnn_studio.gui.widgets.predict_view import PredictView
+from cnn_studio.gui.views.predict_view import PredictView
 from tests.gui._inspect_helpers import CLASSES, drop_paths, shown, write_checkpoint, write_images
 
 
@@ -75,7 +75,7 @@ def test_drop_folder_gives_sortable_table_and_csv(qtbot, view, tmp_path):
 
 
 def test_folder_tree_rows_are_relative_sorted_and_the_card_is_readable(qtbot, view, tmp_path):
-    from cnn_studio.gui.widgets.predict_view import CARD_PANEL_WIDTH
+    from cnn_studio.gui.views.predict_view import CARD_PANEL_WIDTH
 
     view.resize(1200, 700)
     folder = tmp_path / "photos"

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 from cnn_studio.core.inference import Predictor
 from cnn_studio.core.viz.gradcam import overlay_heatmap
-from cnn_studio.gui.widgets.results_view import ResultsView
+from cnn_studio.gui.views.results_view import ResultsView
 from tests.gui._inspect_helpers import CLASSES, shown, write_checkpoint, write_images
 
 

@@ -1,7 +1,7 @@
 """The Results panel: test accuracy, per-class accuracy, a clickable confusion matrix, hardest examples.
 
 The images behind a clicked cell can show their Grad-CAM (the run's best checkpoint, computed in a
-background ``TaskRunner`` job, see ``cell_gradcam``); double-clicking one sends it to Inspect.
+background ``JobRunner`` job, see ``cell_gradcam``); double-clicking one sends it to Inspect.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from cnn_studio.gui.widgets.background import TaskRunner
+from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.gui.widgets.cell_gradcam import CellCam, CellGradcamBar, checkpoint_of_run, compute_cell_cams
 from cnn_studio.gui.widgets.common import EmptyState, ThumbnailGrid, set_names
 from cnn_studio.gui.widgets.plots import PALETTE
@@ -100,13 +100,14 @@ class ResultsView(QWidget):
     show_message = Signal(str)
     inspect_requested = Signal(str, str)  # image path, checkpoint ('' when the run has none)
     cell_gradcam_shown = Signal(int)      # how many of the cell's thumbnails carry a heatmap
+    predictor_loaded = Signal(object)     # the Predictor a Grad-CAM job loaded (None once it is dropped)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resultsView")
         self.results: dict[str, Any] | None = None
         self.run_dir = ""
-        self._runner = TaskRunner(self)
+        self._runner = JobRunner(self)
         self._predictor: Any = None          # Predictor of _predictor_checkpoint, loaded by a job
         self._predictor_checkpoint = ""
         self._shown: list[dict[str, Any]] = []  # the records behind the cell grid, in row order
@@ -176,6 +177,8 @@ class ResultsView(QWidget):
         self.run_dir = str(run_dir)
         if checkpoint_of_run(self.run_dir) != self._predictor_checkpoint:
             self._runner.cancel("cell_gradcam")
+            if self._predictor is not None:
+                self.predictor_loaded.emit(None)
             self._predictor, self._predictor_checkpoint = None, ""
         results = read_test_results(run_dir)
         if not results or not results.get("confusion_matrix"):
@@ -295,14 +298,17 @@ class ResultsView(QWidget):
         predictor = self._predictor if self._predictor_checkpoint == checkpoint else None
         self.cell_gradcam.status.setText(self.tr("Computing Grad-CAM for {n} images…").format(n=len(items)))
 
-        def job(report: Any, cancel: Any) -> dict[str, Any]:
-            return compute_cell_cams(checkpoint, items, explain_true, predictor, report, cancel)
+        def job(context: JobContext) -> dict[str, Any]:
+            return compute_cell_cams(checkpoint, items, explain_true, predictor, context.partial, context.cancel)
 
-        self._runner.submit("cell_gradcam", job, self._on_cams_done, self._on_cams_failed,
-                            lambda payload: self._on_cams(checkpoint, payload))
+        self._runner.submit(job, kind="cell_gradcam", on_done=self._on_cams_done, on_failed=self._on_cams_failed,
+                            on_partial=lambda payload: self._on_cams(checkpoint, payload))
 
     def _on_cams(self, checkpoint: str, payload: dict[str, Any]) -> None:
-        self._predictor, self._predictor_checkpoint = payload["predictor"], checkpoint
+        if payload["predictor"] is not self._predictor:
+            self._predictor, self._predictor_checkpoint = payload["predictor"], checkpoint
+            self.predictor_loaded.emit(self._predictor)
+        self._predictor_checkpoint = checkpoint
         for cam in payload["cams"]:
             self._cams[cam.row] = cam
             self._draw_row(cam.row)
@@ -321,10 +327,8 @@ class ResultsView(QWidget):
         self.cell_gradcam.status.setText(text)
         self.cell_gradcam_shown.emit(len(self._cams))
 
-    def _on_cams_failed(self, exc: BaseException, details: str) -> None:
-        from cnn_studio.core.errors import UserError
-
-        text = str(exc) if isinstance(exc, UserError) else self.tr("Grad-CAM failed: {0}").format(exc)
+    def _on_cams_failed(self, failure: JobFailure) -> None:
+        text = failure.message if failure.user_error else self.tr("Grad-CAM failed: {0}").format(failure.exception)
         self.cell_gradcam.status.setText(text)
         self.show_message.emit(text)
 

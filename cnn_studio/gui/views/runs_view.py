@@ -28,6 +28,7 @@ class RunsView(QWidget):
 
     resume_requested = Signal(str)
     run_selected = Signal(str)
+    selection_changed = Signal(object)  # tuple of the selected run folders
     export_requested = Signal()
 
     def __init__(self, settings: Any, parent: QWidget | None = None) -> None:
@@ -180,6 +181,7 @@ class RunsView(QWidget):
         can_resume = len(paths) == 1 and info[paths[0]].has_last and info[paths[0]].status != "completed"
         self.resume_button.setEnabled(can_resume)
         self.reveal_button.setEnabled(len(paths) == 1)
+        self.selection_changed.emit(tuple(paths))
         return paths
 
     # --- actions ---------------------------------------------------------------------------

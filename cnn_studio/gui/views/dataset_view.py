@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayo
                                QListWidgetItem, QProgressBar, QPushButton, QSplitter, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from cnn_studio.core.session import DEFAULT_SPLIT
 from cnn_studio.gui.widgets.common import EmptyState, ThumbnailGrid, format_count, set_names
 from cnn_studio.gui.widgets.plots import add_corner_legend
 
@@ -34,7 +35,7 @@ class DatasetView(QWidget):
         super().__init__(parent)
         self.setObjectName("datasetView")
         self.dataset: Any = None
-        self.applied_fractions: tuple[float, float] = (0.1, 0.2)
+        self.applied_fractions: tuple[float, float] = DEFAULT_SPLIT
         self._stack = QStackedWidget(self)
         self.empty = EmptyState(self.tr("Drop a dataset folder here or press Ctrl+O.\n\n"
                                         "A dataset is a folder with one sub-folder per class "
@@ -98,7 +99,7 @@ class DatasetView(QWidget):
         form = QFormLayout(split_box)
         self.val_fraction = set_names(QDoubleSpinBox(), "valFraction", self.tr("Validation fraction"))
         self.test_fraction = set_names(QDoubleSpinBox(), "testFraction", self.tr("Test fraction"))
-        for spin, value in ((self.val_fraction, 0.1), (self.test_fraction, 0.2)):
+        for spin, value in zip((self.val_fraction, self.test_fraction), DEFAULT_SPLIT):
             spin.setRange(0.0, 0.9)
             spin.setSingleStep(0.05)
             spin.setDecimals(2)

@@ -2,7 +2,7 @@
 
 The model is a checkpoint (opened here, or the current run's best, set by the main window) or,
 out of the box, the bundled ImageNet EfficientNet-Lite0. Loading and classifying run on a private
-thread pool (``TaskRunner``); results arrive batch by batch, so 100 dropped images fill the table
+thread pool (the view's ``JobRunner``); results arrive batch by batch, so 100 dropped images fill the table
 progressively with a progress bar and the window stays responsive.
 """
 
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from cnn_studio.gui.widgets.background import TaskRunner
+from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.gui.widgets.common import EmptyState, set_names
 from cnn_studio.gui.widgets.image_tools import (
     display_names, english_plural, has_local_paths, local_paths, natural_key,
@@ -67,7 +67,7 @@ class PredictView(QWidget):
         super().__init__(parent)
         self.setObjectName("predictView")
         self.setAcceptDrops(True)
-        self._runner = TaskRunner(self)
+        self._runner = JobRunner(self)
         self._predictor: Any = None
         self._pending_source: Any = None
         self._paths: list[str] = []
@@ -229,10 +229,10 @@ class PredictView(QWidget):
         self._pending_source = checkpoint
         self.empty.setText(self._empty_text(None))
 
-        def load() -> Any:
+        def load(_job: JobContext) -> Any:
             return Predictor.from_checkpoint(checkpoint) if checkpoint else Predictor.imagenet()
 
-        self._runner.submit("load", load, self._use_predictor, self._on_load_failed)
+        self._runner.submit(load, kind="load", on_done=self._use_predictor, on_failed=self._on_load_failed)
 
     def _use_predictor(self, predictor: Any) -> None:
         self._predictor = predictor
@@ -252,10 +252,9 @@ class PredictView(QWidget):
             self._reset_results_area()
             self._classify()
 
-    def _on_load_failed(self, exc: BaseException, details: str) -> None:
-        from cnn_studio.core.errors import UserError
-
-        message = str(exc) if isinstance(exc, UserError) else self.tr("The model could not be loaded: {0}").format(exc)
+    def _on_load_failed(self, failure: JobFailure) -> None:
+        message = failure.message if failure.user_error else \
+            self.tr("The model could not be loaded: {0}").format(failure.exception)
         self.model_label.setText(self.tr("Model: none"))
         self.status_label.setText(message)
         self.progress.setVisible(False)
@@ -273,14 +272,14 @@ class PredictView(QWidget):
         self.progress.setVisible(True)
         self.status_label.setText(english_plural(self.tr("Classifying %n file(s)…", "", len(paths)), len(paths)))
 
-        def classify(report, cancel) -> int:
+        def classify(job: JobContext) -> int:
             batch_size = 16 if predictor.input_size >= 128 else 64
-            for batch in predictor.predict_batches(paths, TOPK, batch_size=batch_size, cancel=cancel):
-                report(batch)
+            for batch in predictor.predict_batches(paths, TOPK, batch_size=batch_size, cancel=job.cancel):
+                job.partial(batch)
             return len(paths)
 
-        self._runner.submit("predict", classify, self._on_classified, self._on_classify_failed,
-                            self._on_batch)
+        self._runner.submit(classify, kind="predict", on_done=self._on_classified, on_failed=self._on_classify_failed,
+                            on_partial=self._on_batch)
 
     def _on_batch(self, batch: list[Any]) -> None:
         for result in batch:
@@ -308,9 +307,9 @@ class PredictView(QWidget):
             self.table.selectRow(0)
         self.predictions_finished.emit(count)
 
-    def _on_classify_failed(self, exc: BaseException, details: str) -> None:
+    def _on_classify_failed(self, failure: JobFailure) -> None:
         self.progress.setVisible(False)
-        self.status_label.setText(self.tr("Classification failed: {0}").format(exc))
+        self.status_label.setText(self.tr("Classification failed: {0}").format(failure.exception))
 
     def _add_row(self, result: Any) -> None:
         from cnn_studio.core.inference import Prediction
@@ -349,7 +348,7 @@ class PredictView(QWidget):
         if predictor is None:
             return
 
-        def explain() -> tuple[str, Any, Any]:
+        def explain(_job: JobContext) -> tuple[str, Any, Any]:
             pixels = predictor.decode(path)
             return path, predictor.pixels_to_image(pixels), predictor.explain(pixels)
 
@@ -358,8 +357,8 @@ class PredictView(QWidget):
             if target is not None:
                 target.set_gradcam(result[1], result[2])
 
-        self._runner.submit("gradcam:" + path, explain, done,
-                            lambda exc, details: card.set_gradcam_error(str(exc)))
+        self._runner.submit(explain, kind="gradcam:" + path, on_done=done,
+                            on_failed=lambda failure: card.set_gradcam_error(str(failure.exception)))
 
     # --- files -----------------------------------------------------------------------------
     def export_csv(self, path: str | os.PathLike) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
+from cnn_studio.core.session import TrainingState
 from cnn_studio.gui.widgets.common import format_seconds, plural, set_names
 from cnn_studio.gui.widgets.plots import (PALETTE, SeriesBuffer, make_curve, make_plot, set_range_from_zero,
                                           use_log_y)
@@ -35,7 +36,7 @@ class TrainView(QWidget):
         super().__init__(parent)
         self.setObjectName("trainView")
         self.form = TrainForm()
-        self._state = "idle"
+        self._state = TrainingState.IDLE
         self._ready_reason = ""
         self._smoothed: float | None = None
         self._run_started_at = 0.0
@@ -160,7 +161,7 @@ class TrainView(QWidget):
 
     # --- buttons and state ---------------------------------------------------------------
     def _on_pause_clicked(self) -> None:
-        if self._state == "paused":
+        if self._state == TrainingState.PAUSED:
             self.resume_requested.emit()
         else:
             self.pause_requested.emit()
@@ -171,19 +172,19 @@ class TrainView(QWidget):
         self._update_buttons()
 
     def set_state(self, state: str) -> None:
-        """Reflect the controller's state: idle, training, paused or stopping."""
-        self._state = state
-        self.pause_button.setText(self.tr("Resume") if state == "paused" else self.tr("Pause"))
-        if state in ("training", "paused"):
+        """Reflect the controller's state (a ``TrainingState`` or its value)."""
+        self._state = state = TrainingState(state)
+        self.pause_button.setText(self.tr("Resume") if state == TrainingState.PAUSED else self.tr("Pause"))
+        if state.running:
             self._timer.start()
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        running = self._state != "idle"
+        running = self._state != TrainingState.IDLE
         reason = self._ready_reason or self.form.error
         self.start_button.setEnabled(not running and not reason)
-        self.pause_button.setEnabled(self._state in ("training", "paused"))
-        self.stop_button.setEnabled(self._state in ("training", "paused"))
+        self.pause_button.setEnabled(self._state.running)
+        self.stop_button.setEnabled(self._state.running)
         self.form.setEnabled(not running)
         self.ready_label.setText(reason if not running else "")
 
@@ -306,7 +307,7 @@ class TrainView(QWidget):
         task paints all four plots at once; ``everything`` updates all curves now (run end).
         """
         if not self._dirty_plots:
-            if self._state == "idle":
+            if self._state == TrainingState.IDLE:
                 self._timer.stop()
             return
         plots = list(self._dirty_plots) if everything else [self._dirty_plots[0]]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from cnn_studio.core.config import FreezeConfig
 from cnn_studio.gui.widgets.common import format_count, set_names
 from cnn_studio.gui.widgets.layer_tree import PATH_ROLE, LayerTree
 from cnn_studio.gui.widgets.weights_picker import WeightsPicker
@@ -39,6 +40,8 @@ class ModelView(QWidget):
 
     model_changed = Signal(str)
     freeze_changed = Signal()
+    #: any setting this view puts in the config changed (model, weights, freezing, BatchNorm, lr multipliers)
+    settings_changed = Signal()
     download_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -58,6 +61,12 @@ class ModelView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
         self._fill_models()
+        self.freeze_changed.connect(self.settings_changed)
+        self.weights.combo.currentIndexChanged.connect(lambda _i: self.settings_changed.emit())
+        self.bn_policy.currentIndexChanged.connect(lambda _i: self.settings_changed.emit())
+        self.backbone_mult.valueChanged.connect(lambda _v: self.settings_changed.emit())
+        self.lr_table.itemChanged.connect(lambda _item: self.settings_changed.emit())
+        self.lr_table.model().rowsRemoved.connect(lambda *_: self.settings_changed.emit())
 
     # --- parts, kept reachable under their old names -----------------------------------------
     @property
@@ -142,7 +151,7 @@ class ModelView(QWidget):
         self.backbone_mult.setRange(0.0, 10.0)
         self.backbone_mult.setDecimals(3)
         self.backbone_mult.setSingleStep(0.05)
-        self.backbone_mult.setValue(0.1)
+        self.backbone_mult.setValue(FreezeConfig().backbone_lr_mult)
         self.backbone_mult.setToolTip(self.tr("Pretrained layers learn at this fraction of the head's rate."))
         form.addRow(self.tr("BatchNorm"), self.bn_policy)
         form.addRow(self.tr("Backbone lr ×"), self.backbone_mult)

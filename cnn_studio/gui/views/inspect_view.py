@@ -2,7 +2,7 @@
 
 The model is a checkpoint (``set_model_source(path)``), an already loaded ``Predictor``, or the
 bundled ImageNet EfficientNet-Lite0. Loading, the layer tree, activations and Grad-CAM run as
-background jobs on a private thread pool (``TaskRunner``); results come back by signal to the GUI
+background jobs on the view's ``JobRunner``; results come back by signal to the GUI
 thread and a result that is no longer wanted (the user picked another layer or image meanwhile) is
 dropped. "Follow training" redraws the filters from ``WeightsSnapshot`` events (copies the worker
 makes at each epoch end), never from the live model being trained.
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from cnn_studio.gui.widgets.background import TaskRunner
+from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.gui.widgets.common import ThumbnailGrid, set_names
 from cnn_studio.gui.widgets.image_tools import english_plural, has_local_paths, local_paths
 from cnn_studio.gui.widgets.inspect_panels import ActivationsPanel, FiltersPanel, GradcamPanel
@@ -41,7 +41,7 @@ class InspectView(QWidget):
         super().__init__(parent)
         self.setObjectName("inspectView")
         self.setAcceptDrops(True)
-        self._runner = TaskRunner(self)
+        self._runner = JobRunner(self)
         self.predictor: Any = None
         self._image_source: tuple[str, Any] | None = None  # ("path", str) or ("pixels", uint8 3xSxS)
         self._image_caption = ""
@@ -65,11 +65,12 @@ class InspectView(QWidget):
         self.model_label.setText(self.tr("Model: loading {0}…").format(
             Path(checkpoint).name if checkpoint else self.tr("the ImageNet EfficientNet-Lite0")))
 
-        def load() -> Any:
+        def load(_job: JobContext) -> Any:
             predictor = Predictor.from_checkpoint(checkpoint) if checkpoint else Predictor.imagenet()
             return predictor, self._tree_of(predictor)
 
-        self._runner.submit("load", load, lambda r: self._use_predictor(*r), self._on_failed("load"))
+        self._runner.submit(load, kind="load", on_done=lambda r: self._use_predictor(*r),
+                            on_failed=self._on_failed("load"))
 
     def set_dataset(self, dataset: Any) -> None:
         """Offer images of an ``ImageDataset`` (test split first) as thumbnails to pick from."""
@@ -120,6 +121,19 @@ class InspectView(QWidget):
             return path
         inside = [p for p in self._conv_order if not path or p.startswith(path + ".")]
         return min(inside, key=self._conv_order.get) if inside else None
+
+    def inspect_image(self, path: str, checkpoint: str = "", loaded: Any = None) -> None:
+        """Inspect an image with ``checkpoint``'s model (kept if already in use; ``loaded`` reused if it is that model).
+
+        Args:
+            path: the image file.
+            checkpoint: the model to use ('' keeps the current one).
+            loaded: a ``Predictor`` another view already loaded (used when its ``source`` is ``checkpoint``).
+        """
+        current = getattr(self.predictor, "source", None)
+        if checkpoint and current != checkpoint:
+            self.set_model_source(loaded if loaded is not None and loaded.source == checkpoint else checkpoint)
+        self.set_image_path(path)
 
     def set_image_path(self, path: str | os.PathLike) -> None:
         """Inspect this image file."""
@@ -335,7 +349,7 @@ class InspectView(QWidget):
             return
         self.activations.caption.setText(self.tr("Computing {0}…").format(layer or self.tr("the model output")))
 
-        def compute() -> tuple[Any, Any, float]:
+        def compute(_job: JobContext) -> tuple[Any, Any, float]:
             from cnn_studio.core.viz.activations import capture_activations, stage_overview, summarize_activation
 
             start = time.perf_counter()
@@ -348,7 +362,8 @@ class InspectView(QWidget):
             maps = summarize_activation(layer, captured[layer]) if layer in captured else None
             return maps, strip, time.perf_counter() - start
 
-        self._runner.submit("activations", compute, self._show_activations, self._on_failed("activations"))
+        self._runner.submit(compute, kind="activations", on_done=self._show_activations,
+                            on_failed=self._on_failed("activations"))
 
     def _show_activations(self, result: tuple[Any, Any, float]) -> None:
         maps, strip, seconds = result
@@ -368,13 +383,13 @@ class InspectView(QWidget):
         class_index = self.gradcam.chosen_class()
         self.gradcam.caption.setText(self.tr("Computing Grad-CAM…"))
 
-        def compute() -> tuple[np.ndarray, Any, float]:
+        def compute(_job: JobContext) -> tuple[np.ndarray, Any, float]:
             start = time.perf_counter()
             pixels = self._pixels(predictor, source)
             cam = predictor.explain(pixels, class_index=class_index, layer=layer or None)
             return predictor.pixels_to_image(pixels), cam, time.perf_counter() - start
 
-        self._runner.submit("gradcam", compute, self._show_gradcam, self._on_failed("gradcam"))
+        self._runner.submit(compute, kind="gradcam", on_done=self._show_gradcam, on_failed=self._on_failed("gradcam"))
 
     def _show_gradcam(self, result: tuple[np.ndarray, Any, float]) -> None:
         picture, cam, seconds = result
@@ -388,10 +403,9 @@ class InspectView(QWidget):
                                             for k, v in self.last_timings.items()))
 
     def _on_failed(self, kind: str):
-        def failed(exc: BaseException, details: str) -> None:
-            from cnn_studio.core.errors import UserError
-
-            text = str(exc) if isinstance(exc, (UserError, KeyError, ValueError)) else \
+        def failed(failure: JobFailure) -> None:
+            exc = failure.exception
+            text = str(exc) if failure.user_error or isinstance(exc, (KeyError, ValueError)) else \
                 self.tr("{0} failed: {1}").format(kind, exc)
             if kind == "load":
                 self.model_label.setText(text)
