@@ -1,4 +1,4 @@
-"""The Model view's parts: the trainable-layers tree and the starting-weights picker."""
+"""The Model view's trainable-layers tree (widgets/layer_tree.py)."""
 
 from __future__ import annotations
 
@@ -26,21 +26,3 @@ def test_custom_freeze_survives_a_config_round_trip(qtbot):
     assert again.layer_tree.items["layer1.0.conv1"].checkState(0) == Qt.CheckState.Unchecked
     assert again.frozen_count == sum(p.numel() for p in again.model.layer1.parameters())
     assert "custom" in again.totals.text()
-
-
-def test_weights_picker_follows_model_and_paths(qtbot, tmp_path):
-    view = ModelView()
-    qtbot.addWidget(view)
-    view.select_model("simple_cnn")
-    combo = view.weights.combo
-    assert not combo.model().item(combo.findData("imagenet")).isEnabled()
-    checkpoint = str(tmp_path / "run" / "best.pt")
-    view.set_pretrained(checkpoint)
-    assert view.weights.key() == "checkpoint" and view.pretrained_value() == checkpoint
-    assert view.weights.status.text() == checkpoint
-    view.set_pretrained("none")
-    assert view.pretrained_value() == "none" and "Random" in view.weights.status.text()
-    requested: list[str] = []
-    view.download_requested.connect(requested.append)
-    view.weights.download_button.click()
-    assert requested == ["simple_cnn"]

@@ -80,3 +80,14 @@ def test_picker_groups_models_by_family_with_descriptions(qtbot, window):
     assert window.train_view.form.optimizer.currentText() == "sgd"  # family defaults
     view.select_model("simple_cnn")
     assert window.train_view.form.optimizer.currentText() == "adam"
+
+
+def test_freeze_note_and_preset_reset_on_model_change(qtbot, window):
+    mv = window.model_view
+    mv.select_model("resnet56")
+    mv.set_pretrained("none")
+    mv.apply_preset("feature-extraction")
+    assert mv.freeze_note.isVisibleTo(mv)
+    mv.select_model("plain56")
+    assert mv.freeze_config().preset == "full" and mv.frozen_count == 0
+    assert not mv.freeze_note.isVisibleTo(mv)

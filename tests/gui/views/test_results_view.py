@@ -1,4 +1,5 @@
-"""Results view: Grad-CAM over the images behind a confusion cell; closing the window stops view jobs."""
+"""The Results view: confusion-cell clicks, Grad-CAM over a cell's images, sending an image to Inspect; closing
+the window stops the view's jobs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtCore import QPoint, QPointF, QThreadPool, Qt
 from PySide6.QtGui import QImage
 
 from cnn_studio.core.inference import Predictor
@@ -162,3 +163,45 @@ def test_closing_the_window_stops_view_jobs(qtbot, window, tmp_path):
     classified = len(predict.results())
     qtbot.wait(200)  # nothing arrives after the close
     assert len(predict.results()) == classified
+
+
+def _fake_results(folder: Path) -> dict:
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    classes = ["cat", "dog", "fox"]
+    mistakes = []
+    for i, (t, p, c) in enumerate([(0, 1, 0.55), (0, 1, 0.95), (2, 0, 0.8), (0, 1, 0.7), (1, 2, 0.6)]):
+        path = folder / f"img{i}.png"
+        Image.new("RGB", (8, 8), (40 * i, 0, 0)).save(path)
+        mistakes.append({"path": str(path), "true": classes[t], "predicted": classes[p], "true_index": t,
+                         "predicted_index": p, "confidence": c})
+    mistakes.sort(key=lambda m: -m["confidence"])
+    return {"accuracy": 0.75, "loss": 0.6, "count": 20, "classes": classes,
+            "per_class_accuracy": {"cat": 0.5, "dog": 0.85, "fox": 0.9},
+            "confusion_matrix": [[3, 3, 0], [0, 6, 1], [1, 0, 6]], "misclassified": mistakes,
+            "misclassified_total": 5}
+
+
+def test_confusion_cell_click_shows_its_images_by_confidence(qtbot, window, tmp_path):
+    view = window.results_view
+    results = _fake_results(tmp_path / "imgs")
+    view.show_results(results, "fake")
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitExposed(view.confusion)
+    plot = view.confusion
+    # click the centre of the cell true=cat (row 0), predicted=dog (column 1)
+    scene_point = plot.getPlotItem().vb.mapViewToScene(QPointF(1.5, 0.5))
+    widget_point = plot.mapFromScene(scene_point)
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(widget_point.x()), int(widget_point.y())))
+    expected = [m["path"] for m in sorted(results["misclassified"], key=lambda m: -m["confidence"])
+                if m["true_index"] == 0 and m["predicted_index"] == 1]
+    qtbot.waitUntil(lambda: view.cell_grid.item_data() == expected, timeout=3000)
+    assert "true cat → predicted dog" in view.cell_label.text()
+    assert view.cell_grid.captions()[0] == "dog\n95%"
+    assert list(view.confusion.selected_cell_outline()[0]) == [1, 2, 2, 1, 1]  # the clicked cell is outlined
+    view.select_cell(2, 0)
+    assert view.cell_grid.item_data() == [str(tmp_path / "imgs" / "img2.png")]
+    # hardest examples: every mistake, most confident first
+    assert view.hard_grid.captions()[0] == "dog\n95%" and view.hard_grid.count() == 5
+    assert "75.00%" in view.header.text()
