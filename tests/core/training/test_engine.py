@@ -3,6 +3,7 @@ resume equality, NaN handling."""
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
 
@@ -12,13 +13,12 @@ import torch
 
 from cnn_studio.core import runs
 from cnn_studio.core.checkpoint import load_checkpoint
+from cnn_studio.core.config import DataConfig
 from cnn_studio.core.data.dataset import open_dataset
 from cnn_studio.core.training.callbacks import Callback, EventRecorder
 from cnn_studio.core.training.control import TrainingControl
 from cnn_studio.core.training.engine import train
-from cnn_studio.core.training.events import (
-    EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
-)
+from cnn_studio.core.training.events import EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot
 from tests.core.training_fixtures import make_color_dataset, tiny_config
 
 
@@ -200,3 +200,14 @@ def test_nan_after_first_epoch_keeps_last_good_checkpoint(data_root, tmp_path, m
     last = load_checkpoint(tmp_path / "run" / "last.pt")
     assert last["epoch"] == 1
     assert all(torch.isfinite(v).all() for v in last["model_state"].values() if v.is_floating_point())
+
+
+def test_engine_holds_out_the_carved_val_not_test(tmp_path):
+    data = make_color_dataset(tmp_path / "data", {"train": 10, "test": 4})
+    result = train(tiny_config(data, tmp_path / "run", epochs=1))
+    assert result.heldout_name == "val" and result.test_accuracy is not None
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["heldout_name"] == "val"
+    fallback = train(tiny_config(data, tmp_path / "run2", epochs=1).replace(
+        data=DataConfig(root=str(data), image_size=16, num_workers=0, val_fraction=0.0)))
+    assert fallback.heldout_name == "test"  # labelled: the summary says test picked best.pt

@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 from cnn_studio.cli import main
+from cnn_studio.cli.train import schedule_change_note
+from cnn_studio.core.data.scan import scan_image_folder
+from tests.core.datafiles import make_split_dirs
 from tests.core.training_fixtures import make_color_dataset, tiny_config
+
 
 REQUIRED = {"status", "test_accuracy", "best_val_accuracy", "epochs", "run_dir", "best_checkpoint"}
 FAST = ["--image-size", "16", "--batch-size", "16", "--device", "cpu", "--workers", "0"]
@@ -95,3 +99,53 @@ def test_entry_point_exit_code_in_a_subprocess(tmp_path):
                            "--model", "simple_cnn", "--json"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+
+
+def test_single_class_warns_and_cli_train_refuses(tmp_path, capsys):
+    root = make_split_dirs(tmp_path / "ds", classes=("x",), train=4, test=2)
+    report = scan_image_folder(root, check_images=False)
+    assert "Only one class ('x'): a classifier needs at least two; add another class folder." in report.warnings
+    code = main(["train", "--data", str(root), "--model", "simple_cnn", "--epochs", "1", "--device", "cpu",
+                 "--image-size", "8", "--workers", "0", "--out", str(tmp_path / "run"), "--json"])
+    err = capsys.readouterr().err
+    assert code == 2 and "only one class ('x')" in err and "Traceback" not in err
+
+
+def test_cli_train_prints_dataset_notes_on_stderr_only(tmp_path, capsys):
+    data = make_color_dataset(tmp_path / "data", {"train": 10, "test": 3})
+    (data / "train" / "red" / "broken.png").write_bytes(b"not a png")
+    (data / "train" / "red" / "notes.txt").write_text("hello")
+    code = main(["train", "--data", str(data), "--model", "simple_cnn", "--epochs", "1", "--device", "cpu",
+                 "--image-size", "16", "--batch-size", "16", "--workers", "0", "--out", str(tmp_path / "r"),
+                 "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert all(json.loads(line)["event"] in ("epoch", "result") for line in captured.out.splitlines())
+    assert "warning: 1 file(s) could not be used" in captured.err
+    assert "unusable: " in captured.err and "broken.png" in captured.err
+    assert "1 non-image file(s)" in captured.err
+
+
+def test_schedule_change_note():
+    note = schedule_change_note(30, 6, "step")
+    assert note.startswith("note:") and "schedule (step) now spans 6 epochs" in note and "\n" not in note
+    assert "constant" in schedule_change_note(30, 6, "constant")
+
+
+def test_train_help_documents_resume_epochs(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "schedule" in out and "spans N epochs" in out
+
+
+def test_resume_with_new_epochs_prints_the_note(tmp_path, capsys):
+    data = make_color_dataset(tmp_path / "data", {"train": 8, "val": 2})
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(data), "--model", "simple_cnn", "--epochs", "1", "--device", "cpu",
+                 "--image-size", "16", "--workers", "0", "--schedule", "cosine", "--out", str(run), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["train", "--resume", str(run), "--epochs", "2", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "planned for 1 epochs" in err and "now spans 2 epochs" in err
+    assert Path(run / "summary.json").is_file()

@@ -28,8 +28,8 @@ from cnn_studio.core.training.evaluation import evaluate
 from cnn_studio.core.training.setup import DistContext
 from tests.core.training_fixtures import make_color_dataset, tiny_config
 
-WORKER = Path(__file__).with_name("ddp_worker.py")
-REPO = Path(__file__).resolve().parents[2]
+WORKER = Path(__file__).parents[1] / "ddp_worker.py"
+REPO = Path(__file__).resolve().parents[3]
 TRAIN_PER_CLASS, VAL_PER_CLASS = 20, 7  # 60 training images; 21 held-out (uneven shards 11 + 10)
 STEPS_PER_EPOCH = 4  # 30 images per rank, batch 8
 

@@ -8,8 +8,11 @@ import shutil
 import pytest
 from PIL import Image
 
+from cnn_studio.core.config import DataConfig
+from cnn_studio.core.data.dataset import open_dataset
 from cnn_studio.core.data.scan import scan_image_folder
 from cnn_studio.core.errors import DatasetError
+from cnn_studio.core.training.setup import resolve_heldout
 from tests.core.datafiles import bomb_png_bytes, make_single_folder, make_split_dirs, write_png
 
 
@@ -149,3 +152,53 @@ def test_progress_and_cancel(tmp_path):
     assert calls[0] == (0, 10) and calls[-1] == (10, 10)
     with pytest.raises(Cancelled):
         scan_image_folder(root, cancel=lambda: True)
+
+
+def test_train_test_folders_get_a_carved_stratified_seeded_val(tmp_path):
+    root = make_split_dirs(tmp_path / "ds", classes=("a", "b"), train=10, test=2)
+    report = scan_image_folder(root, check_images=False)
+    assert list(report.splits) == ["train", "val", "test"] and report.val_source == "carved"
+    assert report.per_class("val") == {"a": 1, "b": 1} and report.per_class("train") == {"a": 9, "b": 9}
+    train_paths = {p for p, _ in report.splits["train"]}
+    assert not train_paths & {p for p, _ in report.splits["val"]}
+    assert all("/train/" in p for p, _ in report.splits["val"])  # never from test
+    assert report.splits == scan_image_folder(root, check_images=False).splits  # seeded
+    other_seed = scan_image_folder(root, check_images=False, split_seed=7)
+    assert other_seed.splits["val"] != report.splits["val"] or len(report.splits["val"]) == 0
+    assert report.to_json_dict()["val_source"] == "carved"
+    assert not any("No validation images" in w for w in report.warnings)
+    # validation "test" keeps all of train (the old behaviour, now explicit)
+    explicit = scan_image_folder(root, check_images=False, validation="test")
+    assert "val" not in explicit.splits and len(explicit.splits["train"]) == 20
+
+
+def test_fallback_to_test_is_labelled(tmp_path):
+    root = make_split_dirs(tmp_path / "ds", classes=("a", "b"), train=4, test=2)
+    report = scan_image_folder(root, check_images=False, val_fraction=0.0)
+    assert "val" not in report.splits and report.val_source == ""
+    assert any("No validation images" in w and "val_fraction is 0" in w for w in report.warnings)
+    tiny = scan_image_folder(root, check_images=False)  # 4 per class: round(0.4) = 0 to carve
+    assert any("too few training images" in w for w in tiny.warnings)
+    ds = open_dataset(DataConfig(root=str(root), val_fraction=0.0))
+    assert resolve_heldout("auto", ds.splits) == "test"
+    with pytest.raises(DatasetError, match="no validation images"):
+        resolve_heldout("val", ds.splits)
+
+
+def test_clamped_working_size_is_named(tmp_path):
+    root = make_split_dirs(tmp_path / "ds", classes=("a", "b"), train=2, test=1, size=(384, 384))
+    write_png(root / "train" / "a" / "odd.png", size=(300, 200), seed=99)
+    report = scan_image_folder(root, validation="test")
+    text = " ".join(report.warnings)
+    assert report.working_size == 256
+    assert "384x384, clamped to 256 px; set image_size to change it" in text
+    assert "most common (shorter side) working size 256" not in text
+
+
+def test_all_different_sizes_say_so(tmp_path):
+    for i, size in enumerate(((64, 64), (70, 50), (90, 80))):
+        write_png(tmp_path / "ds" / "train" / ("a" if i % 2 else "b") / f"x{i}.png", size=size, seed=i)
+    write_png(tmp_path / "ds" / "test" / "a" / "t.png", size=(40, 30), seed=9)
+    report = scan_image_folder(tmp_path / "ds", validation="test")
+    sizes = [w for w in report.warnings if "different sizes" in w]
+    assert sizes and sizes[0].startswith("Images have 4 different sizes;") and "most common" not in sizes[0]

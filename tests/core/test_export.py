@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pytest
 import torch
 
 from cnn_studio.cli import main
 from cnn_studio.core.checkpoint import load_checkpoint, make_checkpoint, save_checkpoint
-from cnn_studio.core.export import ExportError, export_checkpoint, export_model
+from cnn_studio.core.export import export_checkpoint, export_model, ExportError
 from cnn_studio.core.models.registry import get_model
+
 
 OPTIONS = {"widths": (4, 8, 8), "hidden": 16, "dropout": 0.0, "input_size": 16}
 
@@ -84,3 +86,18 @@ def test_cli_export_and_errors(checkpoint, tmp_path, capsys):
                  str(tmp_path / "y.pt")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Traceback" not in err and not (tmp_path / "y.pt").exists()
+
+
+def test_torchscript_export_has_no_jit_deprecation_warning(tmp_path):
+    from cnn_studio.core.export import _run_torchscript, _write_torchscript
+
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3), torch.nn.Flatten()).eval()
+    x = torch.randn(1, 3, 8, 8)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _write_torchscript(model, x, tmp_path / "m.pt", "{}")
+        _run_torchscript(tmp_path / "m.pt", x)
+        warnings.warn("an unrelated FutureWarning", FutureWarning)
+    messages = [str(w.message) for w in caught]
+    assert not any("torch.jit" in m and "deprecated" in m for m in messages)
+    assert "an unrelated FutureWarning" in messages  # only those two are silenced
