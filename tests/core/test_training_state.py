@@ -121,3 +121,33 @@ def test_run_helpers_import_without_the_engine():
             "print('cnn_studio.core.training.engine' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "False"
+
+
+class _RaiseOnFirstEpoch(EventRecorder):
+    def __init__(self, exc: Exception) -> None:
+        super().__init__()
+        self.exc = exc
+
+    def on_event(self, event: TrainingEvent) -> None:
+        super().on_event(event)
+        if isinstance(event, EpochEnded):
+            raise self.exc
+
+
+def test_out_of_memory_ends_the_run_failed_with_advice_and_other_errors_are_reraised(data_root, tmp_path):
+    from cnn_studio.core.training.engine import train
+    from cnn_studio.core.training.events import RunFinished
+
+    rec = _RaiseOnFirstEpoch(RuntimeError("CUDA out of memory. Tried to allocate 2 GiB"))
+    result = train(tiny_config(data_root, tmp_path / "oom", epochs=2), callbacks=[rec])
+    assert result.status == "failed" and "batch size 16" in result.message and result.epochs == 1
+    failed = rec.of_type(RunFailed)
+    assert [f.kind for f in failed] == ["out_of_memory"] and failed[0].user_error
+    assert [type(e) for e in rec.events][-2:] == [RunFailed, RunFinished]
+    assert rec.of_type(RunFinished)[0].status == "failed" and result.last_checkpoint  # epoch 1's last.pt kept
+    bug = _RaiseOnFirstEpoch(ValueError("a bug"))
+    with pytest.raises(ValueError, match="a bug"):
+        train(tiny_config(data_root, tmp_path / "bug", epochs=2), callbacks=[bug])
+    failed = bug.of_type(RunFailed)
+    assert [f.kind for f in failed] == ["error"] and not failed[0].user_error and "ValueError" in failed[0].details
+    assert bug.of_type(RunFinished)[0].status == "failed" and bug.of_type(RunFinished)[0].message == "a bug"
