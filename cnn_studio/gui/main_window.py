@@ -19,6 +19,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 from cnn_studio.core.config import TrainConfig
 from cnn_studio.core.errors import ConfigError, UserError
 from cnn_studio.core.session import TrainingState
+from cnn_studio.core.training.events import (
+    BatchProgress, EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
+)
 from cnn_studio.gui.config_files import ConfigFiles
 from cnn_studio.gui.controller import Controller
 from cnn_studio.gui.dataset_loading import DatasetLoader
@@ -39,7 +42,6 @@ from cnn_studio.gui.window_actions import WindowActions, WindowCommands
 
 if TYPE_CHECKING:
     from cnn_studio.core.data.dataset import ImageDataset
-    from cnn_studio.core.training.events import RunFinished
 
 DEFAULT_MODEL = "simple_cnn"
 STATUS_MS = 5000         # how long a status-bar note stays
@@ -156,14 +158,15 @@ class MainWindow(QMainWindow):
         tv.resume_requested.connect(c.resume)
         tv.stop_requested.connect(c.stop)
         c.state_changed.connect(self.on_state_changed)
-        c.run_started.connect(tv.on_run_started)
-        c.batch_progressed.connect(tv.on_batch_progress)
-        c.epoch_ended.connect(tv.on_epoch_ended)
-        c.run_finished.connect(tv.on_run_finished)
-        c.run_finished.connect(self._on_run_finished)
-        c.training_failed.connect(self._on_training_failed)
         c.training_thread_finished.connect(self._on_training_thread_finished)
-        c.weights_snapshot.connect(self.inspect_view.on_weights_snapshot)
+        # training events, by type (adding an event = a dataclass + the subscriptions that show it)
+        c.subscribe(RunStarted, tv.on_run_started)
+        c.subscribe(BatchProgress, tv.on_batch_progress)
+        c.subscribe(EpochEnded, tv.on_epoch_ended)
+        c.subscribe(WeightsSnapshot, self.inspect_view.on_weights_snapshot)
+        c.subscribe(RunFinished, tv.on_run_finished)
+        c.subscribe(RunFinished, self._on_run_finished)
+        c.subscribe(RunFailed, self._on_training_failed)
         self.inspect_view.snapshot_layers_changed.connect(c.set_snapshot_layers)
         c.set_snapshot_layers(self.inspect_view.wanted_snapshot_layers())
 
@@ -397,13 +400,13 @@ class MainWindow(QMainWindow):
         self.inspect_view.inspect_image(path, checkpoint, self.session.predictor)
         self.tabs.setCurrentWidget(self.inspect_view)
 
-    def _on_run_finished(self, event: "RunFinished") -> None:
+    def _on_run_finished(self, event: RunFinished) -> None:
         self.runs_view.refresh()
         self.runs.on_run_finished(event)
 
-    def _on_training_failed(self, message: str, details: str, user_error: bool) -> None:
-        self.train_view.on_failed(message)
-        dialogs.show_error(self, message, "" if user_error else details)
+    def _on_training_failed(self, event: RunFailed) -> None:
+        self.train_view.on_failed(event.message)
+        dialogs.show_error(self, event.message, "" if event.user_error else event.details)
 
     def _on_training_thread_finished(self) -> None:
         self.runs_view.refresh()

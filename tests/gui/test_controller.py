@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from cnn_studio.core.runs import read_metrics
+from cnn_studio.core.training.events import BatchProgress, EpochEnded, RunFinished
 from tests.gui.conftest import configure_tiny_run, wait_for_dataset
 
 
@@ -22,9 +23,9 @@ def test_tiny_run_completes_and_curves_hold_epoch_values(qtbot, ready_window):
     w = ready_window
     configure_tiny_run(w, epochs=2)
     epochs, finished, progress = [], [], []
-    w.controller.epoch_ended.connect(epochs.append)
-    w.controller.run_finished.connect(finished.append)
-    w.controller.batch_progressed.connect(progress.append)
+    w.controller.subscribe(EpochEnded, epochs.append)
+    w.controller.subscribe(RunFinished, finished.append)
+    w.controller.subscribe(BatchProgress, progress.append)
     assert w.train_view.start_button.isEnabled()
     with qtbot.waitSignal(w.controller.training_thread_finished, timeout=120000):
         w.train_view.start_button.click()
@@ -60,8 +61,8 @@ def start_long_run(qtbot, w, batches: int) -> tuple[list, list]:
     configure_tiny_run(w, epochs=200, batch_size=4)
     progress: list = []
     finished: list = []
-    w.controller.batch_progressed.connect(progress.append)
-    w.controller.run_finished.connect(finished.append)
+    w.controller.subscribe(BatchProgress, progress.append)
+    w.controller.subscribe(RunFinished, finished.append)
     w.start_training()
     qtbot.waitUntil(lambda: len(progress) >= batches, timeout=60000)
     return progress, finished
