@@ -22,6 +22,7 @@ from cnn_studio.core.session import TrainingState
 from cnn_studio.core.training.events import (
     BatchProgress, EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
 )
+from cnn_studio.gui.config_binding import ConfigBinding
 from cnn_studio.gui.config_files import ConfigFiles
 from cnn_studio.gui.controller import Controller
 from cnn_studio.gui.dataset_loading import DatasetLoader
@@ -38,6 +39,7 @@ from cnn_studio.gui.views.results_view import ResultsView
 from cnn_studio.gui.views.runs_view import RunsView
 from cnn_studio.gui.views.train_view import TrainView
 from cnn_studio.gui.widgets import dialogs
+from cnn_studio.gui.widgets.common import device_text
 from cnn_studio.gui.window_actions import WindowActions, WindowCommands
 
 if TYPE_CHECKING:
@@ -82,9 +84,11 @@ class MainWindow(QMainWindow):
         self.drops = DropRouter(self.tabs, self.predict_view, self.open_dataset, self)
         self.config_files = ConfigFiles(self.session, self.current_config, self.open_dataset, self)
         self.runs = RunSelection(self.session, self)
+        self.config = ConfigBinding(self.session, self.dataset_view, self.model_view, self.train_view.form, self)
         self.actions_ = WindowActions(self, self.tabs, self.settings, WindowCommands(
-            open_dataset=self.choose_dataset, open_folder=self.open_dataset, open_demo=self.open_demo,
-            open_run=self.runs_view.choose_run_folder, load_config=self.load_config, save_config=self.save_config,
+            open_dataset=self.datasets.choose, open_folder=self.open_dataset, open_demo=self.open_demo,
+            open_run=self.runs_view.choose_run_folder, load_config=self.config_files.load,
+            save_config=self.config_files.save,
             export=self.export_for_server, quit=self.close, start=self.start_training,
             toggle_pause=self.toggle_pause, stop=self.controller.stop))
         self._build_status_bar()
@@ -93,22 +97,12 @@ class MainWindow(QMainWindow):
 
     # --- construction ----------------------------------------------------------------------
     def _build_status_bar(self) -> None:
-        self.device_label = QLabel(self._device_text())
+        self.device_label = QLabel(device_text())
         self.device_label.setObjectName("deviceLabel")
         self.state_label = QLabel(self.tr("Ready"))
         self.state_label.setObjectName("stateLabel")
         self.statusBar().addWidget(self.state_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)
-
-    @staticmethod
-    def _device_text() -> str:
-        import torch
-
-        if torch.cuda.is_available():
-            return f"GPU: {torch.cuda.get_device_name(0)}"
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-            return "GPU: Apple MPS"
-        return f"CPU ({torch.get_num_threads()} threads)"
 
     def _connect(self) -> None:
         self._connect_session()
@@ -122,7 +116,6 @@ class MainWindow(QMainWindow):
         """Views show what the session holds (every slot looks its view up when called)."""
         s = self.session
         s.dataset_changed.connect(self._on_dataset_changed)
-        s.config_loaded.connect(self._show_config)
         s.active_run_changed.connect(lambda run_dir: self.results_view.load_run(run_dir))
         s.checkpoint_changed.connect(lambda path: self.inspect_view.set_model_source(path or None))
         s.checkpoint_changed.connect(lambda path: self.predict_view.set_checkpoint(path or None))
@@ -130,16 +123,16 @@ class MainWindow(QMainWindow):
     def _connect_views(self) -> None:
         """Views write to the session (or ask the window for an action) through their signals."""
         dv, mv, tv = self.dataset_view, self.model_view, self.train_view
-        dv.open_requested.connect(self.choose_dataset)
-        dv.cancel_requested.connect(self.cancel_scan)
+        dv.open_requested.connect(self.datasets.choose)
+        dv.cancel_requested.connect(self.datasets.cancel)
         dv.resplit_requested.connect(lambda v, t: self.open_dataset(self.datasets.dataset_root(), v, t))
         mv.model_changed.connect(self._on_model_changed)
-        mv.settings_changed.connect(self._sync_config)
+        mv.settings_changed.connect(self.config.sync)
         mv.download_requested.connect(self.download_weights)
-        tv.form.changed.connect(self._sync_config)
+        tv.form.changed.connect(self.config.sync)
         tv.start_requested.connect(self.start_training)
-        tv.save_config_requested.connect(self.save_config)
-        tv.load_config_requested.connect(self.load_config)
+        tv.save_config_requested.connect(self.config_files.save)
+        tv.load_config_requested.connect(self.config_files.load)
         tv.defaults_requested.connect(self.apply_family_defaults)
         self.runs_view.resume_requested.connect(self.resume_run)
         self.runs_view.run_selected.connect(self.choose_run)
@@ -214,10 +207,6 @@ class MainWindow(QMainWindow):
         """The dataset scan in progress, or None."""
         return self.datasets.scan_task
 
-    def choose_dataset(self) -> None:
-        """Ask for a dataset folder and open it."""
-        self.datasets.choose()
-
     def open_demo(self) -> None:
         """Open the bundled demo dataset."""
         self.datasets.open_demo()
@@ -229,10 +218,6 @@ class MainWindow(QMainWindow):
     def open_dataset(self, folder: str, val_fraction: float | None = None, test_fraction: float | None = None) -> None:
         """Scan and decode ``folder`` in the background; the Dataset view shows progress."""
         self.datasets.open(folder, val_fraction, test_fraction)
-
-    def cancel_scan(self) -> None:
-        """Cancel a dataset scan in progress."""
-        self.datasets.cancel()
 
     def _on_dataset_opening(self, _folder: str) -> None:
         self.tabs.setCurrentWidget(self.dataset_view)
@@ -247,14 +232,14 @@ class MainWindow(QMainWindow):
         self.actions_.refresh_recent()
         self.inspect_view.set_dataset(dataset)
         self.setWindowTitle(self.tr("CNN Studio — {name}").format(name=Path(self.session.dataset_root).name))
-        self._sync_config()
+        self.config.sync()
         self.update_ready()
 
     # --- models ----------------------------------------------------------------------------
     def _on_model_changed(self, _name: str) -> None:
         if self.controller.state == TrainingState.IDLE:
             self.apply_family_defaults()
-        self._sync_config()
+        self.config.sync()
         self.update_ready()
 
     def apply_family_defaults(self) -> None:
@@ -285,45 +270,14 @@ class MainWindow(QMainWindow):
                                     on_failed=self.show_task_error,
                                     on_finished=lambda: mv.set_download_progress(None))
 
-    # --- configs ---------------------------------------------------------------------------
-    def _collect_config(self) -> TrainConfig:
-        cfg = self.dataset_view.apply_to(TrainConfig())
-        cfg = self.model_view.apply_to(cfg)
-        cfg = self.train_view.form.apply_to(cfg)
-        cfg.validate()
-        return cfg
-
-    def _sync_config(self) -> None:
-        """Write what the Dataset, Model and Train views show into the session."""
-        try:
-            self.session.set_config(self._collect_config())
-        except ConfigError as exc:
-            self.session.set_config_error(str(exc))
-
+    # --- configs (views <-> session.config through self.config) -----------------------------
     def current_config(self) -> TrainConfig:
         """Return the session's TrainConfig, brought up to date with the views (ConfigError if invalid)."""
-        self._sync_config()
-        if self.session.config_error:
-            raise ConfigError(self.session.config_error)
-        return self.session.config
+        return self.config.current()
 
     def load_config_into_views(self, cfg: TrainConfig) -> None:
         """Put a TrainConfig in the session; every view shows it."""
         self.session.load_config(cfg)
-
-    def _show_config(self, cfg: TrainConfig) -> None:
-        self.dataset_view.load_from(cfg)
-        self.model_view.load_from(cfg)
-        self.train_view.form.load_from(cfg)
-        self._sync_config()
-
-    def save_config(self) -> None:
-        """Save the current settings as a run config JSON."""
-        self.config_files.save()
-
-    def load_config(self) -> None:
-        """Load a run config JSON into the views."""
-        self.config_files.load()
 
     def export_for_server(self) -> None:
         """Export a run config plus the torchrun command for a server (see :class:`ConfigFiles`)."""
