@@ -66,7 +66,8 @@ class ModelView(QWidget):
         self.bn_policy.currentIndexChanged.connect(lambda _i: self.settings_changed.emit())
         self.backbone_mult.valueChanged.connect(lambda _v: self.settings_changed.emit())
         self.lr_table.itemChanged.connect(lambda _item: self.settings_changed.emit())
-        self.lr_table.model().rowsRemoved.connect(lambda *_: self.settings_changed.emit())
+        for rows_changed in (self.lr_table.model().rowsInserted, self.lr_table.model().rowsRemoved):
+            rows_changed.connect(lambda *_: self.settings_changed.emit())
 
     # --- parts, kept reachable under their old names -----------------------------------------
     @property
