@@ -304,9 +304,11 @@ class ModelView(QWidget):
         return result
 
     # --- pretrained weights ----------------------------------------------------------------
-    def set_pretrained(self, value: str) -> None:
-        """Set the starting weights: 'none', 'imagenet' or a file path."""
-        self.weights.set_value(value)
+    def set_pretrained(self, value: Any) -> None:
+        """Set the starting weights: a ``Pretrained``, or 'none', 'imagenet' or a file path."""
+        from cnn_studio.core.config import Pretrained
+
+        self.weights.set_value(Pretrained.parse(value).to_json())
 
     def pretrained_value(self) -> str:
         """Return ModelConfig.pretrained for the current choice."""
