@@ -82,6 +82,22 @@ def find_gradcam_layer(model, x) -> str:
     return last[-1]
 
 
+def _leaf_swapper(store: dict):
+    """Return a hook body that makes the layer's output a graph leaf (kept in ``store``) and turns
+    gradients on, so autograd records only the layers after it."""
+    import torch
+
+    def swap_leaf(_path: str, output):
+        if not isinstance(output, torch.Tensor):
+            return None
+        torch.set_grad_enabled(True)  # record the graph from here on only
+        leaf = output.detach().requires_grad_(True)
+        store["activation"] = leaf
+        return leaf.clone()
+
+    return swap_leaf
+
+
 def gradcam(model, x, *, class_index: int | None = None, layer: str | None = None) -> GradCam:
     """Compute Grad-CAM for the first image of ``x``.
 
@@ -107,16 +123,7 @@ def gradcam(model, x, *, class_index: int | None = None, layer: str | None = Non
     from cnn_studio.core.models.hooks import forward_hooks
 
     store: dict[str, torch.Tensor] = {}
-
-    def swap_leaf(_path: str, output):
-        if not isinstance(output, torch.Tensor):
-            return None
-        torch.set_grad_enabled(True)  # record the graph from here on only
-        leaf = output.detach().requires_grad_(True)
-        store["activation"] = leaf
-        return leaf.clone()
-
-    with forward_hooks(model, {path: module}, swap_leaf):
+    with forward_hooks(model, {path: module}, _leaf_swapper(store)):
         with torch.no_grad():  # the hook switches gradients on after the chosen layer
             logits = first_tensor(model(x))
         with torch.enable_grad():
