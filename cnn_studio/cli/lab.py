@@ -66,9 +66,10 @@ def run_experiment(args: argparse.Namespace) -> int:
     job = LabJob(args.name, args.data, budget=args.budget, out_dir=args.out, device=args.device)
     plan = job.open()
     kept = f" ({len(plan.finished_runs)} finished run(s) kept)" if plan.finished_runs else ""
-    print(f"{plan.experiment.title}\nbudget {plan.budget}: {len(plan.specs)} runs on {plan.data.train_images} "
-          f"training images, {format_duration(plan.estimate_seconds)} on a 2-core CPU{kept}; "
-          f"folder {plan.folder}", file=sys.stderr, flush=True)
+    used = max(min(s.max_train_images or plan.data.train_images, plan.data.train_images) for s in plan.specs)
+    print(f"{plan.experiment.title}\nbudget {plan.budget}: {len(plan.specs)} runs on {used} of "
+          f"{plan.data.train_images} training images, {format_duration(plan.estimate_seconds)} on a 2-core CPU"
+          f"{kept}; folder {plan.folder}", file=sys.stderr, flush=True)
     control = _QueueControl(job)
     previous = _install_sigint(control)
     try:

@@ -10,8 +10,8 @@ Why the settings: the paper trains at lr 0.1 and warms ResNet-110 up at 0.01 unt
 here every run gets a one-epoch linear warm-up to 0.1, which is what lets a plain-56 start at all
 on small data (without it the first large steps can blow it up). A run whose loss diverges is a
 failed run with its message, never a curve. ``quick`` keeps the effect and fits ~10 minutes on a
-2-core CPU: 4,000 training images, 5 epochs, cosine decay (the step schedule's low-rate tail is
-too short to matter in 5 epochs). ``paper`` is the paper's 64k iterations at batch 128.
+2-core CPU: 3,000 training images, 4 epochs of batch 64, cosine decay (the step schedule's low-rate tail is
+too short to matter in 4 epochs). ``paper`` is the paper's 64k iterations at batch 128.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from cnn_studio.core.lab.recipe import DataFacts, Experiment, RunOutcome, RunSpe
 # budget: (epochs, batch size, training images (None = all), schedule, warm-up epochs)
 BUDGET_SETTINGS: dict[str, tuple[int, int, int | None, str, float]] = {
     "smoke": (1, 32, 96, "cosine", 0.5),
-    "quick": (5, 64, 4000, "cosine", 1.0),
+    "quick": (4, 64, 3000, "cosine", 1.0),
     # 64k iterations of batch 128 on 45k-50k images: about 164 epochs; lr /10 at 32k and 48k.
     "paper": (164, 128, None, "step", 1.0),
 }

@@ -113,7 +113,7 @@ class LabJob:
     """One experiment on one dataset, pausable and resumable.
 
     Args:
-        name: the experiment's registry name.
+        name: the experiment's registry name (or an :class:`Experiment`).
         data_root: the dataset folder.
         budget: ``quick``, ``paper`` or ``smoke``.
         out_dir: the experiment folder (a new one under the runs folder by default); a folder
@@ -122,9 +122,10 @@ class LabJob:
         dataset: an already opened dataset (tests, the GUI); else ``data_root`` is opened.
     """
 
-    def __init__(self, name: str, data_root: str | Path, *, budget: str = "quick", out_dir: str | Path | None = None,
-                 device: str = "auto", dataset: Any = None, cache_dir: str | None = None) -> None:
-        self.experiment = get_experiment(name)
+    def __init__(self, name: str | Experiment, data_root: str | Path, *, budget: str = "quick",
+                 out_dir: str | Path | None = None, device: str = "auto", dataset: Any = None,
+                 cache_dir: str | None = None) -> None:
+        self.experiment = name if isinstance(name, Experiment) else get_experiment(name)
         self.experiment.check_budget(budget)
         self.budget = budget
         self.data_root = str(data_root)

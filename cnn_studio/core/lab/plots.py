@@ -32,8 +32,9 @@ def error_curves(ax: Any, o: RunOutcome, colour: str | None) -> None:
     if _skip(ax, o):
         return
     epochs = [int(r["epoch"]) for r in o.history]
-    line = ax.plot(epochs, o.train_errors(), linewidth=1.0, color=colour, alpha=0.9)[0]
-    ax.plot(epochs, o.test_errors(), linewidth=2.6, color=line.get_color(), label=o.spec.label)
+    line = ax.plot(epochs, o.train_errors(), linewidth=1.0, color=colour, alpha=0.9, marker="o", markersize=2)[0]
+    ax.plot(epochs, o.test_errors(), linewidth=2.6, color=line.get_color(), marker="o", markersize=4,
+            label=o.spec.label)
 
 
 def accuracy_curve(ax: Any, o: RunOutcome, x: str = "epoch", colour: str | None = None,

@@ -53,7 +53,8 @@ def read_outcome(experiment_dir: str | Path, spec: RunSpec) -> RunOutcome:
     folder = run_folder(experiment_dir, spec)
     summary = runs.read_summary(folder)
     history = tuple(runs.read_metrics(folder, kind="epoch"))
-    if summary is None:
+    if summary is None or summary.get("status") == "stopped":
+        # resumable from last.pt; without one (stopped or killed before it), it starts again
         status = "stopped" if (folder / runs.LAST_CHECKPOINT).is_file() else "pending"
         return RunOutcome(spec, status, str(folder), history, seconds=_train_seconds(history))
     return RunOutcome(spec, str(summary.get("status", "failed")), str(folder),
@@ -147,9 +148,9 @@ class LabQueue:
         """Train every run that is not finished; return ``completed`` or ``stopped``.
 
         A failed run (diverged, out of memory) stays failed and the queue goes on: it is a result.
-        A ``UserError`` while a run sets up (a bad setting) propagates.
+        A ``UserError`` while a run sets up (a bad setting) propagates. A stop asked before this
+        call holds (nothing trains); to continue a stopped queue, make a new one on the same folder.
         """
-        self._stopped = False
         done = sum(len(o.history) for o in self.outcomes())
         self._report(done)
         for index, spec in enumerate(self.specs):
