@@ -82,7 +82,7 @@ class BatchNormExperiment(Experiment):
         numbers: dict[str, float | None] = {f"{o.name}_best_accuracy": o.best_accuracy() for o in outcomes}
         nobn, bn = by.get("simple_nobn"), by.get("simple_bn")
         if nobn is None or bn is None or not (nobn.ok and bn.ok):
-            return Verdict(self.claim, None, "Inconclusive: the simple CNN pair at the same learning rate did not "
+            return Verdict(self.claim, None, "The simple CNN pair at the same learning rate did not "
                            "both complete.", numbers)
         parts, checks = [], []
         for slow, fast in PAIRS[:2]:

@@ -76,7 +76,7 @@ class Degradation(Experiment):
         if missing:
             why = "; ".join(f"{o.spec.label} {o.status}" + (f" ({o.message})" if o.message else "")
                             for o in (p20, p56) if o is not None and not o.ok)
-            return Verdict(self.claim, None, f"Inconclusive: {', '.join(missing)} did not complete ({why}).", numbers)
+            return Verdict(self.claim, None, f"{', '.join(missing)} did not complete ({why}).", numbers)
         e20, e56 = p20.final_train_error(), p56.final_train_error()
         gap = e56 - e20
         numbers["plain_gap_pp"] = gap

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -80,7 +80,12 @@ def default_experiment_dir(name: str) -> Path:
     from cnn_studio.paths import runs_dir
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return runs_dir() / LAB_FOLDER / f"{name}-{stamp}"
+    base = runs_dir() / LAB_FOLDER
+    folder = base / f"{name}-{stamp}"
+    n = 2
+    while folder.exists():  # two starts in the same second get two folders
+        folder, n = base / f"{name}-{stamp}-{n}", n + 1
+    return folder
 
 
 def lab_data_config(root: str, cache_dir: str | None = None) -> DataConfig:
@@ -92,7 +97,7 @@ def data_facts(dataset: Any, data: DataConfig) -> DataFacts:
     """Summarise an opened dataset; without a test split the held-out set falls back to ``auto``."""
     test = dataset.splits.get("test")
     if test is None or len(test.labels) == 0:
-        data = DataConfig(**{**data.__dict__, "validation": "auto"})
+        data = replace(data, validation="auto")
         test = dataset.splits.get("val")
     return DataFacts(data=data, train_images=len(dataset.splits["train"].labels),
                      test_images=len(test.labels) if test is not None else 0,
@@ -238,7 +243,8 @@ def list_experiment_dirs(base: str | Path | None = None) -> list[dict[str, Any]]
         base = runs_dir() / LAB_FOLDER
     root = Path(base)
     found = []
-    for folder in sorted(root.iterdir() if root.is_dir() else [], reverse=True):
+    folders = [f for f in (root.iterdir() if root.is_dir() else []) if (f / MANIFEST_FILE).is_file()]
+    for folder in sorted(folders, key=lambda f: (f / MANIFEST_FILE).stat().st_mtime, reverse=True):
         result = _read(folder / RESULT_FILE)
         manifest = _read(folder / MANIFEST_FILE)
         if manifest is None:

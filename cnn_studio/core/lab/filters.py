@@ -14,6 +14,7 @@ their share is about 3/9 = 0.33; smooth edge and colour detectors score higher.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -72,7 +73,7 @@ class FirstLayerFilters(Experiment):
         self.check_budget(budget)
         epochs, batch, images = BUDGET_SETTINGS[budget]
         size = suggested_input_size(MODEL, data.image_size)
-        run_data = data.data.__class__(**{**data.data.__dict__, "input_size": size})
+        run_data = replace(data.data, input_size=size)
         cfg = TrainConfig(data=run_data, model=ModelConfig(name=MODEL),
                           optim=OptimConfig(optimizer="adamw", lr=2e-3, weight_decay=1e-2, schedule="cosine"),
                           epochs=epochs, batch_size=batch, seed=0, device=device)
@@ -93,7 +94,7 @@ class FirstLayerFilters(Experiment):
     def verdict(self, outcomes: Sequence[RunOutcome], extra: Mapping[str, Any] | None = None) -> Verdict:
         facts = (extra or {}).get("filters")
         if not facts:
-            return Verdict(self.claim, None, "Inconclusive: the training run did not complete.", {})
+            return Verdict(self.claim, None, "The training run did not complete.", {})
         s = facts["low_frequency_share"]
         numbers = {f"{k}_low_frequency_share": v for k, v in s.items()}
         numbers["relative_change_from_init"] = facts["relative_change_from_init"]

@@ -17,6 +17,7 @@ suggested input size (64 px for 32 px images) so the ImageNet features see a sen
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
 from cnn_studio.core.config import FreezeConfig, ModelConfig, OptimConfig, TrainConfig
@@ -62,7 +63,7 @@ class TransferStrategies(Experiment):
         self.check_budget(budget)
         epochs, batch, images = BUDGET_SETTINGS[budget]
         size = suggested_input_size(MODEL, data.image_size)
-        run_data = data.data.__class__(**{**data.data.__dict__, "input_size": size})
+        run_data = replace(data.data, input_size=size)
         specs = []
         for name, label, pretrained, preset, mult in STRATEGIES:
             cfg = TrainConfig(
@@ -80,7 +81,7 @@ class TransferStrategies(Experiment):
         scratch = by.get("scratch")
         pretrained = [o for o in outcomes if o.name != "scratch" and o.ok]
         if scratch is None or not scratch.ok or not pretrained:
-            return Verdict(self.claim, None, "Inconclusive: the from-scratch run or every pretrained run did not "
+            return Verdict(self.claim, None, "The from-scratch run or every pretrained run did not "
                            "complete.", numbers)
         best = max(pretrained, key=lambda o: o.best_accuracy() or 0.0)
         acc_best, acc_scratch = best.best_accuracy() or 0.0, scratch.best_accuracy() or 0.0
