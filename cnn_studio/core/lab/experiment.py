@@ -219,6 +219,11 @@ class LabJob:
         e, folder = self.experiment, plan.folder
         outcomes = (self.queue or LabQueue(folder, plan.specs, dataset=self.dataset)).outcomes()
         extra = e.finish(outcomes, folder, self.dataset) if status == "completed" else {}
+        d = plan.data
+        held = "test" if d.data.validation == "test" else "validation"
+        report_extra = {**extra, "data_line": (
+            f"Data: {d.train_images} training images, {d.test_images} {held} images ({held} error is the "
+            f"held-out curve), {d.image_size} px, {d.num_classes} classes.")}
         verdict = e.verdict(outcomes, extra)
         table = e.table(outcomes)
         png, svg = outputs.write_figure(folder, e, outcomes, extra)
@@ -227,7 +232,7 @@ class LabJob:
         report = outputs.write_report(
             folder / outputs.REPORT_FILE, experiment=e, budget=self.budget, data_root=self.data_root,
             verdict=verdict, table=table, outcomes=outcomes, status=status, seconds=total,
-            settings=outputs.run_settings(outcomes), extra=extra)
+            settings=outputs.run_settings(outcomes), extra=report_extra)
         result = LabResult(status, e.name, self.budget, str(folder), str(png), str(svg), str(curves), str(report),
                            table, verdict.to_dict(), [outcome_dict(o) for o in outcomes], seconds,
                            {k: v for k, v in extra.items() if k != "notes" and not k.startswith("_")})

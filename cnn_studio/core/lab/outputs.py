@@ -101,7 +101,7 @@ def write_report(path: Path, *, experiment: Experiment, budget: str, data_root: 
     e = experiment
     lines = [f"# {e.title}", "",
              f"Experiment `{e.name}` v{e.version}, budget `{budget}`, data `{data_root}`; status **{status}**, "
-             f"{seconds / 60:.1f} min in all.", "",
+             f"{seconds / 60:.1f} min of training in all.", "", extra.get("data_line", ""), "",
              "## The idea", "", e.idea, "", f"Reproduces: {e.paper_figure}.", "",
              "## Verdict", "", f"Claim: {verdict.claim}", "", f"Result: **{verdict.word}**. {verdict.summary}", "",
              f"![{e.title}]({FIGURE_STEM}.png)", "", "## Runs", "", markdown_table(table)]
@@ -126,8 +126,8 @@ def run_settings(outcomes: Sequence[RunOutcome]) -> list[str]:
         c = o.spec.config
         opts = ", ".join(f"{k}={v}" for k, v in dict(c.model.options).items())
         warm = f", warm-up {c.optim.warmup_epochs:g} ep" if c.optim.warmup_epochs else ""
-        subset = f", {o.spec.max_train_images} training images" if o.spec.max_train_images else ""
+        subset = f", at most {o.spec.max_train_images} training images" if o.spec.max_train_images else ""
         out.append(f"{o.spec.label}: {c.model.name}{f' ({opts})' if opts else ''}, pretrained {c.model.pretrained}, "
                    f"freeze {c.freeze.preset}, {c.optim.optimizer} lr {c.optim.lr:g} ({c.optim.schedule}{warm}), "
-                   f"{c.epochs} epochs, batch {c.batch_size}{subset}, seed {c.seed}")
+                   f"{c.epochs} epoch{'s' if c.epochs != 1 else ''}, batch {c.batch_size}{subset}, seed {c.seed}")
     return out
