@@ -26,6 +26,7 @@ from cnn_studio.core import runs
 from cnn_studio.core.lab.recipe import RunOutcome, RunSpec
 from cnn_studio.core.training.callbacks import Callback
 from cnn_studio.core.training.control import TrainingControl
+from cnn_studio.core.training.events import BatchProgress, EpochEnded
 
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -212,26 +213,10 @@ class _Relay(Callback):
     def __init__(self, queue: LabQueue, name: str, index: int, done_before: int) -> None:
         self.queue, self.name, self.index, self.done_before = queue, name, index, done_before
 
-    def _forward(self, event: Any) -> None:
+    def on_event(self, event: Any) -> None:
+        """Relay ``event``; at batch and epoch boundaries also poll the cancel flag."""
         self.queue._emit(self.name, self.index, event)
-
-    def on_run_started(self, event: Any) -> None:
-        self._forward(event)
-
-    def on_batch_progress(self, event: Any) -> None:
-        self.queue._cancelled()
-        self._forward(event)
-
-    def on_epoch_ended(self, event: Any) -> None:
-        self._forward(event)
-        self.queue._report(self.done_before + event.epoch)
-        self.queue._cancelled()
-
-    def on_weights_snapshot(self, event: Any) -> None:
-        self._forward(event)
-
-    def on_run_finished(self, event: Any) -> None:
-        self._forward(event)
-
-    def on_failed(self, event: Any) -> None:
-        self._forward(event)
+        if isinstance(event, EpochEnded):
+            self.queue._report(self.done_before + event.epoch)
+        if isinstance(event, (BatchProgress, EpochEnded)):
+            self.queue._cancelled()
