@@ -7,7 +7,7 @@ import pytest
 
 from cnn_studio.core.errors import ConfigError
 from cnn_studio.core.lab import plots
-from cnn_studio.core.lab.experiment import LabJob, list_experiment_dirs
+from cnn_studio.core.lab.experiment import LabJob, list_experiment_dirs, preview
 from cnn_studio.core.lab.outputs import CURVE_COLUMNS, curve_rows, write_curves, write_figure
 from cnn_studio.core.lab.recipe import Experiment, Verdict
 from cnn_studio.core.training.events import RunStarted
@@ -129,3 +129,11 @@ def test_failed_runs_are_listed_in_the_figure_not_drawn(tmp_path):
     assert rows[0]["train_error"] == 50.0 and rows[0]["test_error"] == 55.0 and rows[1]["elapsed_seconds"] == 20.0
     text = write_curves(tmp_path / "c.csv", outs).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0] == ",".join(CURVE_COLUMNS)
+
+
+def test_preview_plans_from_the_listing_without_decoding(data_root, tmp_path):
+    plan = preview("degradation", data_root, "quick", device="cpu")
+    assert plan.data.train_images == 48 and plan.data.test_images == 18 and plan.data.image_size == 16
+    assert [s.name for s in plan.specs] == ["plain20", "plain56", "resnet20", "resnet56"]
+    assert 0 < plan.estimate_seconds < 120  # 48 images: far less than the 3,000 the budget allows
+    assert not list(tmp_path.iterdir())

@@ -104,6 +104,28 @@ def data_facts(dataset: Any, data: DataConfig) -> DataFacts:
                      image_size=int(dataset.image_size), num_classes=len(dataset.classes))
 
 
+def preview(name: str, data_root: str | Path, budget: str = "quick", device: str = "auto") -> LabPlan:
+    """The plan and its time estimate from a folder listing, without decoding an image (for the Lab view).
+
+    The folder is not written; ``LabJob.open`` gives the exact plan once the data is decoded.
+    """
+    from cnn_studio.core.data.scan import choose_working_size, list_image_folder, sample_sizes
+
+    experiment = get_experiment(name)
+    experiment.check_budget(budget)
+    data = lab_data_config(str(data_root))
+    listing = list_image_folder(data.root, val_fraction=data.val_fraction, test_fraction=data.test_fraction,
+                                split_seed=data.split_seed, validation=data.validation)
+    paths = [p for items in listing.splits.values() for p, _ in items]
+    if not listing.splits.get("test"):
+        data = replace(data, validation="auto")
+    held = listing.splits.get("test") or listing.splits.get("val") or []
+    facts = DataFacts(data=data, train_images=len(listing.splits.get("train", [])), test_images=len(held),
+                      image_size=choose_working_size(sample_sizes(paths)), num_classes=len(listing.classes))
+    specs = tuple(experiment.runs(facts, budget, device))
+    return LabPlan(experiment, budget, Path(), facts, specs, estimate_seconds(specs, facts))
+
+
 def outcome_dict(o: RunOutcome) -> dict[str, Any]:
     """One entry of the result's ``runs``: name, model, errors in %, seconds, status, folder."""
     train_err, test_err = o.final_train_error(), o.final_test_error()
