@@ -16,6 +16,7 @@ the final object, so finished experiments can be listed (:func:`list_experiment_
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -163,6 +164,7 @@ class LabJob:
         self.plan: LabPlan | None = None
         self.queue: LabQueue | None = None
         self._pending: list[Callable[[LabQueue], None]] = []
+        self._lock = threading.Lock()
 
     # --- steering (any thread) -----------------------------------------------------------------
     def pause(self) -> None:
@@ -178,10 +180,11 @@ class LabJob:
         self._steer(LabQueue.stop)
 
     def _steer(self, action: Callable[[LabQueue], None]) -> None:
-        if self.queue is not None:
-            action(self.queue)
-        else:
-            self._pending.append(action)
+        with self._lock:  # before the queue exists, remember the action for it
+            if self.queue is None:
+                self._pending.append(action)
+                return
+        action(self.queue)
 
     # --- planning ------------------------------------------------------------------------------
     def open(self, progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> LabPlan:
@@ -227,11 +230,13 @@ class LabJob:
         """Train the runs not yet finished, then write the figure, curves, report and verdict."""
         plan = self.plan or self.open(cancel=cancel)
         started = time.perf_counter()
-        self.queue = LabQueue(plan.folder, plan.specs, dataset=self.dataset, on_event=on_event,
-                              progress=progress, cancel=cancel)
-        for action in self._pending:
-            action(self.queue)
-        self._pending.clear()
+        queue = LabQueue(plan.folder, plan.specs, dataset=self.dataset, on_event=on_event,
+                         progress=progress, cancel=cancel)
+        with self._lock:
+            for action in self._pending:
+                action(queue)
+            self._pending.clear()
+            self.queue = queue
         status = self.queue.run()
         return self.finish(status, time.perf_counter() - started)
 
