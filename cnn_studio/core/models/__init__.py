@@ -3,8 +3,7 @@
 Importing this package imports torch; the CLI and ``config.py`` import it lazily.
 """
 
-from cnn_studio.core.models.backbones import imagenet_categories
-from cnn_studio.core.models.efficientnet_lite import lite0_weights_path
+# The registry first: it imports the builder modules in zoo order (their registration order).
 from cnn_studio.core.models.registry import (
     ModelInfo,
     ModelOption,
@@ -20,6 +19,8 @@ from cnn_studio.core.models.registry import (
     register_model,
     suggested_input_size,
 )
+from cnn_studio.core.models.backbones import imagenet_categories  # noqa: I001
+from cnn_studio.core.models.efficientnet_lite import lite0_weights_path
 
 __all__ = [
     "ModelInfo", "ModelOption", "PretrainedWeights", "builder_options", "check_input_size", "count_parameters",

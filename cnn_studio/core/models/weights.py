@@ -2,7 +2,9 @@
 
 ``build_model(ModelConfig(name, pretrained, options), num_classes)`` returns the network ready to
 train: with pretrained weights the backbone is loaded and the head (``ModelInfo.head``) is a new
-linear layer for the dataset's classes. Nothing here downloads unless ImageNet weights are asked
+linear layer for the dataset's classes. Where ImageNet weights come from is the model's
+``ModelInfo.weights`` (a ``PretrainedWeights``: bundled file, or torchvision URL and hub-cache
+file); no model is special-cased by name here. Nothing downloads unless ImageNet weights are asked
 for and are not in torch's hub cache (``weights_cached``); offline that is a clear ModelError.
 Every file is read with ``torch.load(weights_only=True)``: no pickled code runs.
 """
@@ -62,7 +64,8 @@ def weights_cached(name: str) -> bool:
 
 
 def download_weights(name: str, progress: Callable[[float], None] | None = None) -> Path:
-    """Download the ImageNet weights of ``name`` into torch's hub cache; return the file's path.
+    """Download the ImageNet weights of ``name`` into torch's hub cache; return the file's path
+    (bundled or already cached weights: their file, without a download).
 
     The file is checked against the hash in its name (as torch.hub does) and written atomically.
     ``progress(fraction)`` is called as bytes arrive. Needs internet; never called by tests.
