@@ -103,7 +103,8 @@ def test_batchnorm_runs_and_verdict():
             outcome(specs["vgg_nobn"], [85, 70], [85, 70]), outcome(specs["vgg_bn"], [60, 45], [60, 45])]
     v = exp.verdict(outs)
     assert v.shown is True
-    assert "without BN: failed" in v.summary
+    assert "failed (diverged) without" in v.summary
+    assert "(without BN at lr 0.01: 60.0%)" in v.summary
     rows = {r["run"]: r for r in exp.table(outs)}
     # target = 95% of min(best) = 0.95 * 60% = 57%: no-BN gets there in epoch 4, BN in epoch 2
     assert rows[specs["simple_nobn"].label]["epochs_to_target"] == 4
@@ -116,8 +117,15 @@ def test_batchnorm_not_shown_when_bn_is_slower():
     exp = get_experiment("batchnorm")
     specs = {s.name: s for s in exp.runs(facts(), "quick")}
     outs = [outcome(specs["simple_nobn"], [50, 30], [50, 30]), outcome(specs["simple_bn"], [70, 50], [70, 50]),
-            outcome(specs["simple_bn_high"], [60, 40], [60, 40])]
+            outcome(specs["simple_bn_high"], [60, 40], [60, 40]), outcome(specs["simple_nobn_high"], [65, 45], [65, 45])]
     assert exp.verdict(outs).shown is False
+    # BN faster at the same rate, but the 10x rate trains worse with BN than without: not shown
+    outs[:2] = [outcome(specs["simple_nobn"], [70, 50], [70, 50]), outcome(specs["simple_bn"], [50, 30], [50, 30])]
+    outs[3] = outcome(specs["simple_nobn_high"], [55, 35], [55, 35])
+    v = exp.verdict(outs)
+    assert v.shown is False and "60.0% with BN vs 65.0% without" in v.summary
+    # without the high-rate pair the claim's second half is untested
+    assert exp.verdict(outs[:2]).shown is None
 
 
 def test_transfer_strategies_configs_and_verdict():
