@@ -1,7 +1,8 @@
-"""The Model panel: pick a network, its starting weights, and which layers train.
+"""The Model panel: pick a network, its options and starting weights, and which layers train.
 
-The starting-weights box lives in weights_picker.py and the trainable-layers tree in layer_tree.py;
-this view composes them with the model picker, the freeze presets and the learning-rate options.
+The starting-weights box lives in weights_picker.py, the builder options in model_options.py, the
+transfer-learning guide in strategy_guide.py and the trainable-layers tree in layer_tree.py; this
+view composes them with the model picker, the freeze presets and the learning-rate options.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, \
+    QWidget
 
 from cnn_studio.core.config import FreezeConfig
 from cnn_studio.core.models.freezing import BUTTON_PRESETS, PRESETS
 from cnn_studio.gui.widgets.common import format_count, set_names
 from cnn_studio.gui.widgets.layer_tree import PATH_ROLE, LayerTree
+from cnn_studio.gui.widgets.lr_options import LrOptions
+from cnn_studio.gui.widgets.model_options import ModelOptions
+from cnn_studio.gui.widgets.strategy_guide import StrategyGuide
 from cnn_studio.gui.widgets.weights_picker import WeightsPicker
 
 FAMILY_TITLES = {
@@ -34,6 +37,8 @@ class ModelView(QWidget):
     #: any setting this view puts in the config changed (model, weights, freezing, BatchNorm, lr multipliers)
     settings_changed = Signal()
     download_requested = Signal(str)
+    #: a cell of the transfer-learning guide was chosen (a core.models.transfer.TransferStrategy)
+    strategy_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +49,10 @@ class ModelView(QWidget):
         self._preset = "full"
         self._trainable_from: str | None = None
         self._custom = False
+        self._extra_options: dict[str, Any] = {}  # builder options a loaded config sets that have no control
+        self._image_size: int | None = None  # the opened dataset's decoded size (None: no dataset)
+        self._input_override: int | None = None  # DataConfig.input_size, when the config fixes it
+        self.input_size: int | None = None  # the input size training will use, as shown
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_picker())
         splitter.addWidget(self._build_layers_panel())
@@ -53,12 +62,10 @@ class ModelView(QWidget):
         layout.addWidget(splitter)
         self._fill_models()
         self.freeze_changed.connect(self.settings_changed)
+        self.options.changed.connect(self._on_options_changed)
+        self.guide.chosen.connect(self.strategy_requested)
         self.weights.combo.currentIndexChanged.connect(lambda _i: self.settings_changed.emit())
-        self.bn_policy.currentIndexChanged.connect(lambda _i: self.settings_changed.emit())
-        self.backbone_mult.valueChanged.connect(lambda _v: self.settings_changed.emit())
-        self.lr_table.itemChanged.connect(lambda _item: self.settings_changed.emit())
-        for rows_changed in (self.lr_table.model().rowsInserted, self.lr_table.model().rowsRemoved):
-            rows_changed.connect(lambda *_: self.settings_changed.emit())
+        self.lr_options.changed.connect(self.settings_changed)
 
     # --- parts, kept reachable under their old names -----------------------------------------
     @property
@@ -91,6 +98,8 @@ class ModelView(QWidget):
         self.info_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.info_label.setMinimumHeight(90)
         layout.addWidget(self.info_label, 1)
+        self.options = ModelOptions()
+        layout.addWidget(self.options)
 
         self.weights = WeightsPicker()
         self.weights.download_requested.connect(self.download_requested)
@@ -100,6 +109,8 @@ class ModelView(QWidget):
         self.download_button = self.weights.download_button
         self.download_progress = self.weights.progress
         layout.addWidget(self.weights)
+        self.guide = StrategyGuide()
+        layout.addWidget(self.guide)
         return panel
 
     def _build_layers_panel(self) -> QWidget:
@@ -108,6 +119,7 @@ class ModelView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.layer_tree = LayerTree()
         self.layer_tree.edited.connect(self._on_tree_edited)
+        self.layer_tree.train_from_requested.connect(lambda path: self.apply_preset("from-layer", path))
         self.tree = self.layer_tree.tree
         self.totals = self.layer_tree.totals
         layout.addWidget(self.layer_tree, 1)
@@ -130,43 +142,11 @@ class ModelView(QWidget):
             presets.addWidget(button)
             self.preset_buttons[key] = button
         layout.addLayout(presets)
-        layout.addLayout(self._build_lr_options())
+        self.lr_options = LrOptions(self.layer_tree.selected_path)
+        self.bn_policy, self.backbone_mult = self.lr_options.bn_policy, self.lr_options.backbone_mult
+        self.lr_table = self.lr_options.lr_table
+        layout.addWidget(self.lr_options)
         return panel
-
-    def _build_lr_options(self) -> QHBoxLayout:
-        options = QHBoxLayout()
-        form = QFormLayout()
-        self.bn_policy = set_names(QComboBox(), "bnPolicy", self.tr("BatchNorm policy"))
-        self.bn_policy.addItem(self.tr("Freeze statistics in frozen layers"), "freeze")
-        self.bn_policy.addItem(self.tr("Keep updating statistics"), "train")
-        self.bn_policy.setToolTip(self.tr("Frozen BatchNorm layers run in eval mode so ImageNet statistics stay put."))
-        self.backbone_mult = set_names(QDoubleSpinBox(), "backboneLrMult", self.tr("Backbone learning-rate multiplier"))
-        self.backbone_mult.setRange(0.0, 10.0)
-        self.backbone_mult.setDecimals(3)
-        self.backbone_mult.setSingleStep(0.05)
-        self.backbone_mult.setValue(FreezeConfig().backbone_lr_mult)
-        self.backbone_mult.setToolTip(self.tr("Pretrained layers learn at this fraction of the head's rate."))
-        form.addRow(self.tr("BatchNorm"), self.bn_policy)
-        form.addRow(self.tr("Backbone lr ×"), self.backbone_mult)
-        options.addLayout(form, 1)
-        mult_box = QVBoxLayout()
-        self.lr_table = set_names(QTableWidget(0, 2), "lrMultipliers", self.tr("Learning-rate multipliers per module"))
-        self.lr_table.setHorizontalHeaderLabels([self.tr("Module"), self.tr("lr ×")])
-        self.lr_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.lr_table.setMaximumHeight(96)
-        mult_box.addWidget(self.lr_table)
-        buttons = QHBoxLayout()
-        add = set_names(QPushButton(self.tr("Add selected layer")), "addLrMultButton",
-                        self.tr("Add a learning-rate multiplier for the selected layer"))
-        add.clicked.connect(self._add_lr_multiplier)
-        remove = set_names(QPushButton(self.tr("Remove")), "removeLrMultButton",
-                           self.tr("Remove the selected multiplier"))
-        remove.clicked.connect(lambda: self.lr_table.removeRow(self.lr_table.currentRow()))
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        mult_box.addLayout(buttons)
-        options.addLayout(mult_box, 1)
-        return options
 
     def _fill_models(self) -> None:
         from cnn_studio.core.models.registry import get_model_info, list_models
@@ -219,12 +199,10 @@ class ModelView(QWidget):
         from cnn_studio.core.models.registry import get_model_info
 
         self.info = get_model_info(name)
-        info = self.info
-        self.info_label.setText(self.tr("<b>{title}</b><br>{description}<br>Input {size}×{size} px · pretrained "
-                                        "weights: {pre}").format(title=info.title, description=info.description,
-                                                                 size=info.input_size,
-                                                                 pre=self.tr("yes") if info.has_pretrained else self.tr("no")))
-        self.weights.set_model(info)
+        self.weights.set_model(self.info)
+        self.options.set_info(self.info)
+        self.guide.clear()
+        self._extra_options = {}
         from cnn_studio.core.config import recommended_config
 
         # a preset chosen for the previous model does not carry over: start from this model's recommended one
@@ -233,19 +211,67 @@ class ModelView(QWidget):
         self.weights.refresh_status()
         self.model_changed.emit(name)
 
+    def model_options(self) -> dict[str, Any]:
+        """The builder options of the current choice (``ModelConfig.options``: only those changed from defaults)."""
+        return {**self._extra_options, **self.options.values()}
+
+    def _on_options_changed(self) -> None:
+        self.guide.clear()
+        self._rebuild()
+        self.settings_changed.emit()
+
+    def set_data_size(self, image_size: int | None, input_size: int | None = None) -> None:
+        """Show the layer shapes at the size training will use.
+
+        Args:
+            image_size: the opened dataset's decoded image size (None: no dataset open).
+            input_size: ``DataConfig.input_size`` when the config fixes the model input, else None.
+        """
+        if (image_size, input_size) == (self._image_size, self._input_override):
+            return
+        self._image_size, self._input_override = image_size, input_size
+        if self.info is not None and self._working_size() != self.input_size:
+            self._rebuild()
+
+    def _working_size(self) -> int:
+        """The model input training will use (as ``core.training.setup.resolve_input_size``)."""
+        from cnn_studio.core.models.registry import suggested_input_size
+
+        if self._input_override:
+            return int(self._input_override)
+        if self._image_size:
+            return suggested_input_size(self.info.name, self._image_size)
+        return int(self.info.input_size)
+
     def _rebuild(self) -> None:
         from cnn_studio.core.models.layers import layer_tree
         from cnn_studio.core.models.registry import count_parameters, get_model
 
-        self.model = get_model(self.info.name, num_classes=self.num_classes)
-        self.layer_tree.set_model(self.model, layer_tree(self.model, self.info.input_size))
-        total = count_parameters(self.model)
-        self.info_label.setText(self.info_label.text().split("<br><i>")[0]
-                                + self.tr("<br><i>{n} parameters for {k} classes</i>").format(
-                                    n=format_count(total),
-                                    k=self.num_classes))
+        self.model = get_model(self.info.name, num_classes=self.num_classes, **self.model_options())
+        self.input_size = self._working_size()
+        try:
+            root = layer_tree(self.model, self.input_size)
+        except Exception:  # noqa: BLE001 - a size the model refuses still shows the tree, without shapes
+            root = layer_tree(self.model, None)
+        self.layer_tree.set_model(self.model, root)
+        self._update_info(count_parameters(self.model))
         self._custom = False
         self.apply_preset(self._preset, self._trainable_from, quiet=True)
+
+    def _update_info(self, total: int) -> None:
+        info = self.info
+        if self._input_override or self._image_size:
+            size = self.tr("Training input {size}×{size} px (designed for {design} px)").format(
+                size=self.input_size, design=info.input_size)
+        else:
+            size = self.tr("Input {size}×{size} px; open a dataset to see the size training will use").format(
+                size=self.input_size)
+        options = self.options.summary()
+        self.info_label.setText(self.tr("<b>{title}</b><br>{description}<br>{size} · pretrained weights: {pre}<br>"
+                                        "<i>{n} parameters for {k} classes</i>").format(
+            title=info.title, description=info.description, size=size,
+            pre=self.tr("yes") if info.has_pretrained else self.tr("no"), n=format_count(total), k=self.num_classes)
+            + (self.tr("<br>Options: {options}").format(options=options) if options else ""))
 
     # --- freezing ------------------------------------------------------------------------
     def apply_preset(self, preset: str, trainable_from: str | None = None, quiet: bool = False) -> None:
@@ -253,7 +279,6 @@ class ModelView(QWidget):
         if self.model is None:
             self._preset = preset
             return
-        from cnn_studio.core.config import FreezeConfig
         from cnn_studio.core.models.freezing import apply_freeze
 
         if preset == "from-layer" and not trainable_from:
@@ -291,27 +316,9 @@ class ModelView(QWidget):
         """Return the top-most module paths whose parameters are all frozen."""
         return self.layer_tree.frozen_paths()
 
-    def _add_lr_multiplier(self) -> None:
-        path = self.layer_tree.selected_path()
-        if path is None:
-            return
-        row = self.lr_table.rowCount()
-        self.lr_table.insertRow(row)
-        self.lr_table.setItem(row, 0, QTableWidgetItem(path))
-        self.lr_table.setItem(row, 1, QTableWidgetItem("1.0"))
-
     def lr_multipliers(self) -> dict[str, float]:
         """Return the per-module multipliers typed in the table (bad numbers are skipped)."""
-        result: dict[str, float] = {}
-        for row in range(self.lr_table.rowCount()):
-            path_item, value_item = self.lr_table.item(row, 0), self.lr_table.item(row, 1)
-            try:
-                value = float(value_item.text()) if value_item else None
-            except ValueError:
-                value = None
-            if path_item and path_item.text() and value is not None and value >= 0:
-                result[path_item.text()] = value
-        return result
+        return self.lr_options.multipliers()
 
     # --- pretrained weights ----------------------------------------------------------------
     def set_pretrained(self, value: Any) -> None:
@@ -331,8 +338,6 @@ class ModelView(QWidget):
     # --- config --------------------------------------------------------------------------
     def freeze_config(self) -> Any:
         """Return the FreezeConfig the tree shows."""
-        from cnn_studio.core.config import FreezeConfig
-
         common = dict(bn_policy=self.bn_policy.currentData(), backbone_lr_mult=float(self.backbone_mult.value()),
                       lr_multipliers=self.lr_multipliers())
         if self._custom:
@@ -343,26 +348,25 @@ class ModelView(QWidget):
         """Return ``cfg`` with this view's model, weights and freezing."""
         if self.info is None:
             return cfg
-        model = replace(cfg.model, name=self.info.name, pretrained=self.pretrained_value())
+        model = replace(cfg.model, name=self.info.name, pretrained=self.pretrained_value(),
+                        options=self.model_options())
         return replace(cfg, model=model, freeze=self.freeze_config())
 
     def load_from(self, cfg: Any) -> None:
         """Show the model, weights and freezing of ``cfg``."""
         f = cfg.freeze
-        self.bn_policy.setCurrentIndex(max(self.bn_policy.findData(f.bn_policy), 0))
-        self.backbone_mult.setValue(f.backbone_lr_mult)
-        self.lr_table.setRowCount(0)
-        for path, value in dict(f.lr_multipliers).items():
-            row = self.lr_table.rowCount()
-            self.lr_table.insertRow(row)
-            self.lr_table.setItem(row, 0, QTableWidgetItem(path))
-            self.lr_table.setItem(row, 1, QTableWidgetItem(str(value)))
+        self.lr_options.load_from(f)
         preset = f.preset if f.preset != "custom" else "full"
         try:
             self.select_model(cfg.model.name)  # resets the preset to the model's recommended one ...
         except Exception:  # noqa: BLE001 - an unknown model in an old config keeps the current one
             return
         self._preset, self._trainable_from = preset, f.trainable_from  # ... which the config then overrides
+        specs = {o.name for o in self.info.option_specs}
+        options = dict(cfg.model.options or {})
+        self._extra_options = {k: v for k, v in options.items() if k not in specs}
+        self.options.set_values(options)
+        self._rebuild()  # the loaded options change the network (e.g. no BatchNorm layers)
         self.set_pretrained(cfg.model.pretrained)
         if f.preset == "custom":
             self.apply_preset("full", quiet=True)  # the frozen paths are relative to a fully trainable model

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, \
-    QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTreeWidget, QTreeWidgetItem, \
+    QVBoxLayout, QWidget
 
 from cnn_studio.gui.widgets.common import format_count, set_names
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
+KERAS_COLUMN = 1  # the course's Keras name (block5_conv1), next to the torchvision module name
 
 
 class LayerTree(QWidget):
-    """A model's module tree (name, type, output shape, parameters) whose checks say which layers train.
+    """A model's module tree (name, Keras name, type, output shape, parameters) whose checks say which layers train.
 
     Leaves with parameters carry the real state (checked = trainable); a parent shows the tri-state of
     its checkable descendants and checking it checks them all. Modules without parameters get no
@@ -30,6 +32,8 @@ class LayerTree(QWidget):
 
     edited = Signal()
     """The user changed a check; the model's requires_grad flags already follow it."""
+    train_from_requested = Signal(str)
+    """The user asked to train from a layer on (its module path): the 'Train from here' context action."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,13 +45,16 @@ class LayerTree(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel(self.tr("<b>Layers</b> — checked layers train, unchecked layers are frozen")))
         self.tree = set_names(QTreeWidget(), "layerTree", self.tr("Layer tree"))
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels([self.tr("Module"), self.tr("Type"), self.tr("Output shape"), self.tr("Parameters")])
+        self.tree.setColumnCount(5)
+        self.tree.setHeaderLabels([self.tr("Module"), self.tr("Keras name"), self.tr("Type"), self.tr("Output shape"),
+                                   self.tr("Parameters")])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in (1, 2, 3, 4):
             self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemChanged.connect(self._on_item_changed)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._show_menu)
         layout.addWidget(self.tree, 1)
         self.totals = QLabel()
         self.totals.setObjectName("paramTotals")
@@ -62,6 +69,7 @@ class LayerTree(QWidget):
         self.items = {}
         for child in root.children:
             self.tree.addTopLevelItem(self._make_item(child))
+        self.tree.setColumnHidden(KERAS_COLUMN, not any(node.keras_name for node in root.walk()))
         self.tree.expandToDepth(0)
         self.tree.blockSignals(False)
 
@@ -70,9 +78,10 @@ class LayerTree(QWidget):
         if shape and len(shape) > 1 and shape[0] == 1:
             shape = shape[1:]  # drop the dry pass's batch dimension
         shape_text = "×".join(str(s) for s in shape) if shape else ""
-        item = QTreeWidgetItem([node.name, node.type, shape_text, format_count(node.total_params)])
+        item = QTreeWidgetItem([node.name, node.keras_name or "", node.type, shape_text, format_count(node.total_params)])
         item.setData(0, PATH_ROLE, node.path)
-        item.setToolTip(0, node.path)
+        item.setToolTip(0, self.tr("{path} (Keras: {keras})").format(path=node.path, keras=node.keras_name)
+                        if node.keras_name else node.path)
         self.items[node.path] = item
         for child in node.children:
             item.addChild(self._make_item(child))
@@ -87,6 +96,29 @@ class LayerTree(QWidget):
         """Return the module path of the selected row (None when nothing is selected)."""
         item = self.tree.currentItem()
         return item.data(0, PATH_ROLE) if item is not None else None
+
+    def keras_name(self, path: str) -> str:
+        """The Keras name shown for ``path`` ('' when it has none)."""
+        item = self.items.get(path)
+        return item.text(KERAS_COLUMN) if item is not None else ""
+
+    def train_from_action(self, path: str) -> QAction:
+        """The context action that asks to train from ``path`` on (named after its Keras name when it has one)."""
+        keras = self.keras_name(path)
+        text = (self.tr("Train from {keras} ({path}) on").format(keras=keras, path=path) if keras
+                else self.tr("Train from {path} on").format(path=path))
+        action = QAction(text, self.tree)
+        action.setObjectName("trainFromLayerAction")
+        action.triggered.connect(lambda _=False: self.train_from_requested.emit(path))
+        return action
+
+    def _show_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None or not item.data(0, PATH_ROLE):
+            return
+        menu = QMenu(self.tree)
+        menu.addAction(self.train_from_action(item.data(0, PATH_ROLE)))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
 
     # --- checks <-> requires_grad ----------------------------------------------------------
     def sync_from_model(self, preset_label: str) -> None:

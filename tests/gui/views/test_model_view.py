@@ -63,7 +63,7 @@ def test_from_selected_layer_and_lr_multipliers(qtbot, window):
     cfg = view.freeze_config()
     assert cfg.preset == "from-layer" and cfg.trainable_from == "layer2"
     view.backbone_mult.setValue(0.25)
-    view._add_lr_multiplier()
+    view.lr_options.add_selected()
     view.lr_table.item(0, 1).setText("0.5")
     view.bn_policy.setCurrentIndex(view.bn_policy.findData("train"))
     cfg = view.freeze_config()
