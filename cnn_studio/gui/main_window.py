@@ -33,6 +33,7 @@ from cnn_studio.gui.session import Session
 from cnn_studio.gui.settings import AppSettings
 from cnn_studio.gui.views.dataset_view import DatasetView
 from cnn_studio.gui.views.inspect_view import InspectView
+from cnn_studio.gui.views.lab_view import LabView
 from cnn_studio.gui.views.model_view import ModelView
 from cnn_studio.gui.views.predict_view import PredictView
 from cnn_studio.gui.views.results_view import ResultsView
@@ -74,10 +75,11 @@ class MainWindow(QMainWindow):
         self.results_view = ResultsView()
         self.inspect_view = InspectView()
         self.predict_view = PredictView()
+        self.lab_view = LabView()
         for widget, title in ((self.dataset_view, self.tr("1 Dataset")), (self.model_view, self.tr("2 Model")),
                               (self.train_view, self.tr("3 Train")), (self.runs_view, self.tr("Runs")),
                               (self.results_view, self.tr("Results")), (self.inspect_view, self.tr("Inspect")),
-                              (self.predict_view, self.tr("Predict"))):
+                              (self.predict_view, self.tr("Predict")), (self.lab_view, self.tr("Lab"))):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
         self.datasets = DatasetLoader(self.session, self.controller.jobs, self.settings, self.dataset_view, self)
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         """Views show what the session holds (every slot looks its view up when called)."""
         s = self.session
         s.dataset_changed.connect(self._on_dataset_changed)
+        s.dataset_changed.connect(lambda _ds: self.lab_view.set_default_data(self.session.dataset_root))
         s.active_run_changed.connect(lambda run_dir: self.results_view.load_run(run_dir))
         s.checkpoint_changed.connect(lambda path: self.inspect_view.set_model_source(path or None))
         s.checkpoint_changed.connect(lambda path: self.predict_view.set_checkpoint(path or None))
@@ -139,6 +142,9 @@ class MainWindow(QMainWindow):
         self.runs_view.selection_changed.connect(self.session.set_selected_runs)
         self.runs_view.export_requested.connect(self.export_for_server)
         self.results_view.show_message.connect(self.show_message)
+        self.lab_view.message.connect(self.show_message)
+        self.lab_view.failed.connect(self.show_task_error)
+        self.lab_view.running_changed.connect(lambda running: running or not self._close_requested or self.close())
         self.results_view.inspect_requested.connect(self.inspect_image)
         self.results_view.predictor_loaded.connect(self.session.set_predictor)
         self.datasets.opening.connect(self._on_dataset_opening)
@@ -386,10 +392,21 @@ class MainWindow(QMainWindow):
     # --- closing ---------------------------------------------------------------------------
     def shutdown_views(self) -> None:
         """Cancel the views' background jobs (Results, Inspect, Predict) and wait for them."""
-        for view in (self.results_view, self.inspect_view, self.predict_view):
+        for view in (self.results_view, self.inspect_view, self.predict_view, self.lab_view):
             view.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.lab_view.is_running():  # like training: stop cooperatively, close once the queue has ended
+            if not self._close_requested and not dialogs.ask_yes_no(
+                    self, self.tr("Experiment in progress"),
+                    self.tr("A lab experiment is running. Stop it (the current run keeps its last checkpoint, "
+                            "so Continue can finish it later) and close?")):
+                event.ignore()
+                return
+            self._close_requested = True
+            self.lab_view.stop()
+            event.ignore()
+            return
         if self.controller.is_training():
             if not self._close_requested:
                 if not dialogs.ask_yes_no(self, self.tr("Training in progress"),
