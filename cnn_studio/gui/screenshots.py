@@ -2,7 +2,8 @@
 
 Opens the demo dataset, trains the small CNN for a few epochs, and saves the window at 1280x800
 with each of the Dataset, Model, Train, Runs and Results tabs (a confusion cell selected, its
-images with Grad-CAM).
+images with Grad-CAM), then the Lab tab with an experiment's plan (``lab_plan.png``) and after a
+smoke-budget run of it on the demo data (``lab.png``: live curves, verdict and figure).
 """
 
 from __future__ import annotations
@@ -15,6 +16,25 @@ from pathlib import Path
 
 VIEWS = (("dataset_view", "dataset.png"), ("train_view", "train.png"), ("runs_view", "runs.png"),
          ("results_view", "results.png"), ("model_view", "model.png"))
+
+
+LAB_EXPERIMENT = "degradation"  # the lecture's flagship figure (He et al. 2015, Fig. 1)
+LAB_BUDGET = "quick"  # about 2 minutes on the demo data here: 4 epochs per run, curves rather than points
+
+
+def _render_lab(window, wait, settle, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Shoot the Lab tab before (plan and estimate) and after an experiment."""
+    lab = window.lab_view
+    lab.device = "cpu"
+    window.tabs.setCurrentWidget(lab)
+    lab.select_experiment(LAB_EXPERIMENT)
+    lab.budget.setCurrentIndex(lab.budget.findData(LAB_BUDGET))
+    wait(lambda: lab.estimate_seconds is not None and not lab.jobs.is_busy("preview"), 120.0)
+    written = [settle(out / "lab_plan.png")]
+    lab.start()
+    wait(lambda: not lab.is_running(), 900.0)
+    written.append(settle(out / "lab.png"))
+    return written
 
 
 def render(out_dir: str, epochs: int = 4) -> list[Path]:
@@ -59,6 +79,14 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+
+    def settle(path: Path) -> Path:
+        for _ in range(10):
+            app.processEvents()
+            time.sleep(0.02)
+        window.grab().save(str(path))
+        return path
+
     for attr, name in VIEWS:
         if attr == "model_view":  # transfer learning: pretrained backbone, last stage + head trainable
             view = window.model_view
@@ -66,12 +94,8 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
             view.pretrained.setCurrentIndex(view.pretrained.findData("imagenet"))
             view.apply_preset("last-stage")
         window.tabs.setCurrentWidget(getattr(window, attr))
-        for _ in range(10):
-            app.processEvents()
-            time.sleep(0.02)
-        path = out / name
-        window.grab().save(str(path))
-        written.append(path)
+        written.append(settle(out / name))
+    written += _render_lab(window, wait, settle, out)
     window.close()
     return written
 

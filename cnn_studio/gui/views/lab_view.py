@@ -59,7 +59,7 @@ class LabView(QWidget):
         splitter = QSplitter(self)
         splitter.addWidget(self._build_lists())
         splitter.addWidget(self._build_main())
-        splitter.setSizes([330, 950])
+        splitter.setSizes([370, 910])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
@@ -74,6 +74,7 @@ class LabView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel(self.tr("<b>Experiments</b>")))
         self.experiments = set_names(QListWidget(), "labExperiments", self.tr("Experiments"))
+        self.experiments.setWordWrap(True)
         self.experiments.currentItemChanged.connect(lambda *_: self._on_experiment_changed())
         layout.addWidget(self.experiments, 1)
         layout.addWidget(QLabel(self.tr("<b>Finished experiments</b>")))
@@ -120,7 +121,7 @@ class LabView(QWidget):
         self.result_panel = LabResult()
         body.addWidget(self.curves)
         body.addWidget(self.result_panel)
-        body.setSizes([450, 500])
+        body.setSizes([400, 560])  # the experiment's figure (11 x 4.2 in) needs the width
         layout.addWidget(body, 1)
         return panel
 

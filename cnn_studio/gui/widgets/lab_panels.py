@@ -46,7 +46,8 @@ class FinishedExperiments(QTreeWidget):
             self.addTopLevelItem(item)
             if entry["experiment_dir"] == selected_dir:
                 self.setCurrentItem(item)
-        self.resizeColumnToContents(0)
+        for column in range(self.columnCount()):
+            self.resizeColumnToContents(column)
         self.blockSignals(False)
 
     def folders(self) -> list[str]:
@@ -67,10 +68,12 @@ class LabCurves(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.plot = make_plot(self.tr("Runs of the queue: training error (thin), held-out error (bold)"),
+        self.plot = make_plot(self.tr("Error per run: training (thin), held-out (bold)"),
                               self.tr("error (%)"), self.tr("epoch"), legend="top-right")
         self.plot.setObjectName("labCurves")
         layout.addWidget(self.plot)
+        self.plot.setYRange(0.0, 100.0)
+        self._legend_visible(False)
         self.series: dict[str, tuple[SeriesBuffer, SeriesBuffer, Any, Any]] = {}
 
     def clear(self) -> None:
@@ -79,17 +82,26 @@ class LabCurves(QWidget):
         legend = self.plot.plotItem.legend
         if legend is not None:
             legend.clear()
+        self._legend_visible(False)
+        self.plot.setYRange(0.0, 100.0)
         self.series = {}
+
+    def _legend_visible(self, visible: bool) -> None:
+        legend = self.plot.plotItem.legend
+        if legend is not None:
+            legend.setVisible(visible)
 
     def _ensure(self, name: str, label: str) -> tuple[SeriesBuffer, SeriesBuffer, Any, Any]:
         if name not in self.series:
             import pyqtgraph as pg
 
             colour = PALETTE[len(self.series) % len(PALETTE)]
-            train = make_curve(self.plot, self.tr("{run} training").format(run=label), colour)
-            held = make_curve(self.plot, self.tr("{run} held-out").format(run=label), colour, symbol="o")
+            train = make_curve(self.plot, None, colour)  # one legend entry per run: its bold held-out curve
+            held = make_curve(self.plot, label, colour, symbol="o")
             held.setPen(pg.mkPen(colour, width=2.5))
             self.series[name] = (SeriesBuffer(64), SeriesBuffer(64), train, held)
+            self._legend_visible(True)
+            self.plot.enableAutoRange(axis="y")
         return self.series[name]
 
     def add_epoch(self, name: str, label: str, epoch: int, train_accuracy: float,
@@ -126,11 +138,12 @@ class LabResult(QWidget):
         layout.addWidget(self.verdict)
         self.figure = QLabel()
         self.figure.setObjectName("labFigure")
-        self.figure.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.figure.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.figure.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.figure.setMinimumHeight(160)
         layout.addWidget(self.figure, 1)
         self._pixmap = QPixmap()
+        self.clear()
 
     def show_result(self, status: str, verdict: Mapping[str, Any] | None, figure: str | None) -> None:
         """Show a result (``result.json``'s status, verdict and figure path; missing parts are said so)."""
@@ -150,8 +163,9 @@ class LabResult(QWidget):
         self._fit()
 
     def clear(self) -> None:
-        """Show nothing."""
-        self.verdict.setText("")
+        """Show the hint of an experiment not yet run."""
+        self.verdict.setText(self.tr("The verdict (the lecture's claim, and whether these runs show it) and the "
+                                     "experiment's figure appear here when the queue has finished."))
         self._pixmap = QPixmap()
         self.figure.clear()
 
