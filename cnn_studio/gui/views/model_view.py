@@ -11,8 +11,8 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, \
-    QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from cnn_studio.core.config import FreezeConfig
 from cnn_studio.core.models.freezing import BUTTON_PRESETS, PRESETS
@@ -54,7 +54,11 @@ class ModelView(QWidget):
         self._input_override: int | None = None  # DataConfig.input_size, when the config fixes it
         self.input_size: int | None = None  # the input size training will use, as shown
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self._build_picker())
+        picker = QScrollArea()  # the picker, options, weights and guide scroll in a short window
+        picker.setWidgetResizable(True)
+        picker.setFrameShape(QFrame.Shape.NoFrame)
+        picker.setWidget(self._build_picker())
+        splitter.addWidget(picker)
         splitter.addWidget(self._build_layers_panel())
         splitter.setSizes([380, 860])
         layout = QVBoxLayout(self)
@@ -276,6 +280,8 @@ class ModelView(QWidget):
     # --- freezing ------------------------------------------------------------------------
     def apply_preset(self, preset: str, trainable_from: str | None = None, quiet: bool = False) -> None:
         """Apply a core freeze preset to the model and show the result as checks."""
+        if not quiet:
+            self.guide.clear()  # a hand-picked preset is no longer the guide's recommendation
         if self.model is None:
             self._preset = preset
             return
@@ -303,6 +309,7 @@ class ModelView(QWidget):
 
     def _on_tree_edited(self) -> None:
         self._custom = True
+        self.guide.clear()
         self.layer_tree.update_totals(self.tr("custom"))
         self._update_freeze_note()
         self.freeze_changed.emit()
