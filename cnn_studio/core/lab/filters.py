@@ -64,7 +64,7 @@ class FirstLayerFilters(Experiment):
     claim = ("Training turns the random first-layer filters into smoother edge and colour detectors, "
              "closer to the ImageNet filters.")
     paper_figure = "Krizhevsky et al. 2012, ImageNet classification with deep CNNs, Fig. 3"
-    figure_size = (12.0, 4.6)
+    figure_size = (12.0, 3.6)
 
     def runs(self, data: DataFacts, budget: str, device: str = "auto") -> list[RunSpec]:
         from cnn_studio.core.models.registry import suggested_input_size
