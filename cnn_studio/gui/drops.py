@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from cnn_studio.core.data.decode import is_image_name
 from cnn_studio.gui.widgets.common import plural
 
 if TYPE_CHECKING:
     from cnn_studio.gui.main_window import MainWindow
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 
 
 class DropRouter(QObject):
@@ -31,7 +30,7 @@ class DropRouter(QObject):
         """
         w = self.w
         folders = [p for p in paths if Path(p).is_dir()]
-        images = [p for p in paths if Path(p).is_file() and Path(p).suffix.lower() in IMAGE_SUFFIXES]
+        images = [p for p in paths if Path(p).is_file() and is_image_name(Path(p).name)]
         can_predict = hasattr(w.predict_view, "add_paths")
         if w.tabs.currentWidget() is w.predict_view and can_predict and (folders or images):
             w.predict_view.add_paths(images + folders)
