@@ -11,8 +11,8 @@ Five classes, chosen so the default model (``simple_cnn``, its recipe's 10 epoch
 
 Every image has a random background and a clearly different foreground colour (either may be the
 brighter one), plus mild noise: colour never gives the class away. Shapes are large (side or
-diameter 14-24 px) and squares turn at most 20 degrees, so a square's corners survive the 2x2
-poolings (at 8-10 px and 0-45 degrees a square looked like a circle and scored 13 %).
+diameter 16-25 px) and squares turn at most about 9 degrees, so a square's corners survive the
+2x2 poolings (smaller squares turned up to 23 degrees looked like circles and scored 10-13 %).
 
 Deterministic for a seed, so ``scripts/make_demo_dataset.py`` reproduces ``resources/demo/``.
 """
