@@ -71,7 +71,9 @@ class DatasetLoader(QObject):
         w.state_label.setText(self.tr("Opening dataset…"))
 
         def task(progress: Any, cancelled: Any) -> Any:
-            return open_dataset(data_cfg, progress=progress, cancel=cancelled)
+            # An unchanged cached folder opens at once; the full check runs behind and training
+            # waits for it (ImageDataset.ensure_current).
+            return open_dataset(data_cfg, progress=progress, cancel=cancelled, verify="background")
 
         self.scan_task = w.controller.run_task(
             task, on_success=lambda ds: self._on_opened(ds, str(folder), data_cfg.val_fraction,

@@ -143,6 +143,8 @@ class Trainer:
         run_state.seed_everything(cfg.seed)
         if self.dataset is None:
             self.dataset = run_state.open_run_dataset(self)
+        if hasattr(self.dataset, "ensure_current"):  # a reopened cache: wait for its check, re-decode if changed
+            self.dataset = self.dataset.ensure_current(cancel=lambda: self.control.stop_requested)
         ds = self.dataset
         self.classes = list(ds.classes)
         train_split = check_trainable(ds)
