@@ -89,7 +89,7 @@ def write_cache(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> N
                 pass
 
 
-def read_cache(path: Path, key: str | None, *, check_data: bool = True
+def read_cache(path: Path, key: str | None, *, check_data: bool = True, map_data: bool = False
                ) -> tuple[dict[str, Any], list[np.ndarray]] | None:
     """Return ``(meta, arrays)`` of a valid cache, or None (missing, stale or corrupt: deleted).
 
@@ -98,7 +98,11 @@ def read_cache(path: Path, key: str | None, *, check_data: bool = True
         key: The key the file must hold; None accepts any (the caller checks the meta itself).
         check_data: Verify the pixels' checksum now. False leaves it to :func:`data_checksum_ok`
             (a reopen checks it in the background); the meta's checksum is always verified.
+        map_data: Map the arrays from the file (copy-on-write, read as they are used) instead of
+            reading them now: a reopen then costs milliseconds. POSIX only (on Windows a mapped
+            file could not be replaced by the next cache write); elsewhere they are read.
     """
+    map_data = map_data and os.name == "posix"
     try:
         fh = open(path, "rb")
     except OSError:
@@ -114,14 +118,7 @@ def read_cache(path: Path, key: str | None, *, check_data: bool = True
             meta = json.loads(meta_bytes.decode("utf-8", "surrogateescape"))
             if key is not None and meta.get("key") != key:
                 raise ValueError("stale key")
-            arrays = []
-            for spec in meta["arrays"]:
-                arr = np.empty(spec["shape"], dtype=np.dtype(spec["dtype"]))
-                if fh.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != arr.nbytes:
-                    raise ValueError("short data")
-                arrays.append(arr)
-            if fh.read(1):
-                raise ValueError("trailing data")
+            arrays = _map_arrays(path, meta, _HEAD.size + meta_len) if map_data else _read_arrays(fh, meta)
             meta["data_crc"] = data_crc
             if check_data and not data_checksum_ok(meta, arrays):
                 raise ValueError("bad data checksum")
@@ -130,6 +127,32 @@ def read_cache(path: Path, key: str | None, *, check_data: bool = True
             discard(path)
             return None
     return meta, arrays
+
+
+def _read_arrays(fh: Any, meta: dict[str, Any]) -> list[np.ndarray]:
+    arrays = []
+    for spec in meta["arrays"]:
+        arr = np.empty(spec["shape"], dtype=np.dtype(spec["dtype"]))
+        if fh.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != arr.nbytes:
+            raise ValueError("short data")
+        arrays.append(arr)
+    if fh.read(1):
+        raise ValueError("trailing data")
+    return arrays
+
+
+def _map_arrays(path: Path, meta: dict[str, Any], offset: int) -> list[np.ndarray]:
+    specs = [(np.dtype(spec["dtype"]), tuple(spec["shape"])) for spec in meta["arrays"]]
+    sizes = [dtype.itemsize * int(np.prod(shape)) for dtype, shape in specs]
+    if os.path.getsize(path) != offset + sum(sizes):
+        raise ValueError("wrong length")
+    arrays = []
+    for (dtype, shape), size in zip(specs, sizes):
+        # Writes are atomic renames, never in place, so the mapped file never shrinks under us.
+        arrays.append(np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=shape) if size
+                      else np.empty(shape, dtype=dtype))
+        offset += size
+    return arrays
 
 
 def data_checksum_ok(meta: dict[str, Any], arrays: list[np.ndarray]) -> bool:

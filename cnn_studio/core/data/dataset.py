@@ -237,7 +237,7 @@ def _reopen_from_cache(cfg: DataConfig) -> ImageDataset | None:
         return None
     request = _request(cfg)
     for path in cache.caches_of(cache.cache_dir_for(cfg.cache_dir), root):
-        stored = cache.read_cache(path, None, check_data=False)
+        stored = cache.read_cache(path, None, check_data=False, map_data=True)
         if stored is None:
             continue
         meta, arrays = stored
