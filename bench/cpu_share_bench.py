@@ -1,6 +1,7 @@
 """Two CPU trainings at once versus one alone, with OpenMP's spinning default and the app's policy.
 
     python bench/cpu_share_bench.py [--seconds 6] [--rounds 2] [--model simple_cnn] [--batch 64]
+                                    [--candidate GOMP_SPINCOUNT=10000 ...]
 
 Each measurement runs the training step (forward, backward, optimizer step on random 32 x 32
 batches) in fresh processes that warm up, wait at a barrier and then count images over the same
@@ -65,12 +66,12 @@ def _worker(args: argparse.Namespace) -> None:
     print(json.dumps({"images_per_second": images / (end - start), "threads": torch.get_num_threads()}))
 
 
-def _environment(policy: str) -> dict[str, str]:
+def _environment(policy: str, candidate: list[str] | None = None) -> dict[str, str]:
     from cnn_studio.cpu_sharing import cpu_sharing_defaults
 
     env = {k: v for k, v in os.environ.items() if k not in _WAIT_VARIABLES}
     if policy == "app":
-        env.update(cpu_sharing_defaults(dict(env)))
+        env.update(dict(c.split("=", 1) for c in candidate) if candidate else cpu_sharing_defaults(dict(env)))
     return env
 
 
@@ -79,7 +80,7 @@ def _measure(policy: str, processes: int, args: argparse.Namespace) -> float:
     with tempfile.TemporaryDirectory() as sync:
         cmd = [sys.executable, __file__, "--worker", "--sync", sync, "--model", args.model,
                "--batch", str(args.batch)]
-        procs = [subprocess.Popen(cmd, env=_environment(policy), stdout=subprocess.PIPE, text=True)
+        procs = [subprocess.Popen(cmd, env=_environment(policy, args.candidate), stdout=subprocess.PIPE, text=True)
                  for _ in range(processes)]
         deadline = time.time() + 300
         while len(list(Path(sync).glob("ready-*"))) < processes:
@@ -102,6 +103,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--model", default="simple_cnn")
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--candidate", nargs="+", metavar="VAR=VALUE",
+                        help="measure these variables instead of the app's policy (e.g. GOMP_SPINCOUNT=10000)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sync", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -110,7 +113,7 @@ def main() -> None:
         return
     from cnn_studio.cpu_sharing import cpu_sharing_defaults
 
-    print(f"model {args.model}, batch {args.batch}, {os.cpu_count()} CPUs, app policy {cpu_sharing_defaults({})}, "
+    print(f"model {args.model}, batch {args.batch}, {os.cpu_count()} CPUs, app policy {args.candidate or cpu_sharing_defaults({})}, "
           f"load average before {os.getloadavg()[0]:.2f}", flush=True)
     cases = [("spin", 1), ("app", 1), ("spin", 2), ("app", 2)]
     figures: dict[tuple[str, int], list[float]] = {c: [] for c in cases}
