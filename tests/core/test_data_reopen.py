@@ -125,8 +125,9 @@ def test_training_waits_for_the_check_and_uses_the_redecoded_data(tmp_path):
     started = []
 
     class Recorder(Callback):
-        def on_run_started(self, event: RunStarted) -> None:
-            started.append(event)
+        def on_event(self, event) -> None:
+            if isinstance(event, RunStarted):
+                started.append(event)
 
     result = train(cfg, dataset=stale, callbacks=[Recorder()])
     assert result.status == "completed"
