@@ -34,6 +34,10 @@ _PACKAGE_EXCEPTIONS = {
     "libgcc_s.so.1": "libgcc-s1",
 }
 
+# Libraries that come with PySide6 (or a bundle of the app), not from the system: when one of these
+# is missing the installation is broken, and no system package helps.
+_BUNDLED_PREFIXES = ("libQt6", "libicu", "libpyside6", "libshiboken6")
+
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found\s*$")
 _DLOPEN_ERROR = re.compile(r"(\S+\.so[.\d]*): cannot open shared object file")
 
@@ -54,9 +58,12 @@ def xcb_platform_wanted(environ: Mapping[str, str], platform: str = sys.platform
 
 
 def missing_from_ldd(output: str) -> list[str]:
-    """Return the sonames ``ldd`` reported as ``not found`` (each once, in order)."""
+    """Return the system sonames ``ldd`` reported as ``not found`` (each once, in order).
+
+    Qt's own libraries are left out: they ship with PySide6 (see ``_BUNDLED_PREFIXES``).
+    """
     found = [m.group(1) for line in output.splitlines() if (m := _NOT_FOUND.match(line))]
-    return list(dict.fromkeys(found))
+    return [name for name in dict.fromkeys(found) if not name.startswith(_BUNDLED_PREFIXES)]
 
 
 def debian_package(soname: str) -> str:
@@ -112,7 +119,7 @@ def find_missing_libraries(plugin: Path) -> list[str]:
         ctypes.CDLL(str(plugin))
     except OSError as exc:
         match = _DLOPEN_ERROR.search(str(exc))
-        return [match.group(1)] if match else []
+        return [match.group(1)] if match and not match.group(1).startswith(_BUNDLED_PREFIXES) else []
     return []
 
 

@@ -32,6 +32,8 @@ LDD_OUTPUT = """\
 def test_missing_sonames_are_read_from_ldd_output_once_each():
     assert pc.missing_from_ldd(LDD_OUTPUT) == ["libxcb-icccm.so.4", "libxcb-keysyms.so.1"]
     assert pc.missing_from_ldd("\tlibc.so.6 => /lib/libc.so.6 (0x1)\n") == []
+    # Qt's own libraries ship with PySide6: no system package to name (a broken install instead)
+    assert pc.missing_from_ldd("\tlibQt6XcbQpa.so.6 => not found\n\tlibicuuc.so.73 => not found\n") == []
 
 
 @pytest.mark.parametrize("soname, package", [
