@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from cnn_studio.core.models.freezing import BUTTON_PRESETS, PRESETS
 from cnn_studio.gui.widgets.common import format_count, set_names
 from cnn_studio.gui.widgets.layer_tree import PATH_ROLE, LayerTree
 from cnn_studio.gui.widgets.weights_picker import WeightsPicker
@@ -22,16 +23,6 @@ FAMILY_TITLES = {
     "basics": "Basics", "vgg": "VGG", "resnet_cifar": "ResNet for CIFAR",
     "plain_cifar": "Plain nets (no shortcuts)", "transfer": "Transfer learning backbones",
 }
-PRESET_BUTTONS = (
-    ("feature-extraction", "Feature extraction",
-     "Freeze the whole backbone and train only the new head. Use with little data similar to ImageNet."),
-    ("last-stage", "Fine-tune last stage",
-     "Train the last stage and the head. A good default for a few thousand images."),
-    ("from-layer", "Train from selected layer",
-     "Train the selected layer and everything after it. Use when your images differ more from ImageNet."),
-    ("full", "Full fine-tune",
-     "Train every layer. Use with plenty of data, or when training from scratch."),
-)
 
 
 class ModelView(QWidget):
@@ -121,9 +112,10 @@ class ModelView(QWidget):
 
         presets = QHBoxLayout()
         self.preset_buttons: dict[str, QPushButton] = {}
-        for key, text, tip in PRESET_BUTTONS:
-            button = set_names(QPushButton(self.tr(text)), f"preset_{key}", self.tr(text))
-            button.setToolTip(self.tr(tip))
+        for key in BUTTON_PRESETS:
+            preset = PRESETS[key]
+            button = set_names(QPushButton(self.tr(preset.label)), f"preset_{key}", self.tr(preset.label))
+            button.setToolTip(self.tr(preset.explanation))
             button.clicked.connect(lambda _=False, k=key: self.apply_preset(k))
             presets.addWidget(button)
             self.preset_buttons[key] = button
@@ -312,9 +304,11 @@ class ModelView(QWidget):
         return result
 
     # --- pretrained weights ----------------------------------------------------------------
-    def set_pretrained(self, value: str) -> None:
-        """Set the starting weights: 'none', 'imagenet' or a file path."""
-        self.weights.set_value(value)
+    def set_pretrained(self, value: Any) -> None:
+        """Set the starting weights: a ``Pretrained``, or 'none', 'imagenet' or a file path."""
+        from cnn_studio.core.config import Pretrained
+
+        self.weights.set_value(Pretrained.parse(value).to_json())
 
     def pretrained_value(self) -> str:
         """Return ModelConfig.pretrained for the current choice."""
