@@ -46,7 +46,7 @@ class Degradation(Experiment):
             "error than a 20-layer one, an optimisation problem rather than overfitting. Residual "
             "connections make identities easy to learn, and then depth helps.")
     claim = ("The plain 56-layer net ends with a higher training error than the plain 20-layer net, "
-             "while ResNet-56 trains at least as well as ResNet-20.")
+             "while with residual connections the 56-layer net loses much less to its 20-layer twin, or gains.")
     paper_figure = "He et al. 2015, Deep Residual Learning, Fig. 1 and Fig. 6 (CIFAR-10)"
 
     def runs(self, data: DataFacts, budget: str, device: str = "auto") -> list[RunSpec]:

@@ -18,8 +18,9 @@ TRAIN_IMAGES_PER_SECOND_32PX: dict[str, float] = {
     "plain20": 700.0, "resnet20": 700.0, "plain32": 450.0, "resnet32": 450.0, "plain44": 330.0,
     "resnet44": 330.0, "plain56": 250.0, "resnet56": 250.0, "plain110": 125.0, "resnet110": 125.0,
     "simple_cnn": 1500.0, "vgg11_bn_cifar": 230.0, "vgg16_bn_cifar": 150.0, "resnet18_cifar": 40.0,
-    "efficientnet_lite0": 900.0,
 }
+# Other models by family; "transfer" is the bundled EfficientNet-Lite0's rate (the lab's backbone).
+FAMILY_RATES: dict[str, float] = {"transfer": 900.0}
 DEFAULT_RATE = 200.0
 EVAL_SPEEDUP = 3.0
 SETUP_SECONDS_PER_RUN = 3.0
@@ -29,10 +30,18 @@ def run_seconds(spec: RunSpec, data: DataFacts) -> float:
     """Estimated seconds of one run on the reference CPU."""
     cfg = spec.config
     size = cfg.data.input_size or data.image_size
-    rate = TRAIN_IMAGES_PER_SECOND_32PX.get(spec.model, DEFAULT_RATE) * (32.0 * 32.0) / float(size * size)
+    rate = _rate(spec.model) * (32.0 * 32.0) / float(size * size)
     train_images = min(data.train_images, spec.max_train_images or data.train_images)
     per_epoch = train_images / rate + data.test_images / (rate * EVAL_SPEEDUP)
     return SETUP_SECONDS_PER_RUN + cfg.epochs * per_epoch
+
+
+def _rate(model: str) -> float:
+    if model in TRAIN_IMAGES_PER_SECOND_32PX:
+        return TRAIN_IMAGES_PER_SECOND_32PX[model]
+    from cnn_studio.core.models.registry import get_model_info
+
+    return FAMILY_RATES.get(get_model_info(model).family, DEFAULT_RATE)
 
 
 def estimate_seconds(specs: Sequence[RunSpec], data: DataFacts) -> float:

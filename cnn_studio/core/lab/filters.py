@@ -1,7 +1,7 @@
 """``filters``: first-layer filters at random initialisation, after training, and from ImageNet.
 
-One run trains EfficientNet-Lite0 from scratch on the user's data; its stem convolution
-(``_conv_stem``: 32 RGB kernels of 3x3) is then shown side by side with the same layer at the
+One run trains EfficientNet-Lite0 (the zoo model with bundled ImageNet weights) from scratch on
+the user's data; its first convolution (the stem: 32 RGB kernels of 3x3) is then shown side by side with the same layer at the
 run's random start (rebuilt from the run's seed, as the engine builds it) and with the bundled
 ImageNet weights: "edges and colours". Each kernel is a colour patch (mid-grey = 0).
 
@@ -22,9 +22,8 @@ import numpy as np
 
 from cnn_studio.core.config import ModelConfig, OptimConfig, TrainConfig
 from cnn_studio.core.lab.recipe import DataFacts, Experiment, RunOutcome, RunSpec, Verdict, base_row
+from cnn_studio.core.lab.transfer import bundled_model
 
-MODEL = "efficientnet_lite0"
-STEM = "_conv_stem"
 # budget: (epochs, batch size, training images (None = all))
 BUDGET_SETTINGS: dict[str, tuple[int, int, int | None]] = {
     "smoke": (1, 16, 48),
@@ -65,16 +64,17 @@ class FirstLayerFilters(Experiment):
     claim = ("Training turns the random first-layer filters into smoother edge and colour detectors, "
              "closer to the ImageNet filters.")
     paper_figure = "Krizhevsky et al. 2012, ImageNet classification with deep CNNs, Fig. 3"
-    figure_size = (12.0, 4.6)
+    figure_size = (12.0, 3.6)
 
     def runs(self, data: DataFacts, budget: str, device: str = "auto") -> list[RunSpec]:
         from cnn_studio.core.models.registry import suggested_input_size
 
         self.check_budget(budget)
         epochs, batch, images = BUDGET_SETTINGS[budget]
-        size = suggested_input_size(MODEL, data.image_size)
+        model = bundled_model()
+        size = suggested_input_size(model, data.image_size)
         run_data = replace(data.data, input_size=size)
-        cfg = TrainConfig(data=run_data, model=ModelConfig(name=MODEL),
+        cfg = TrainConfig(data=run_data, model=ModelConfig(name=model),
                           optim=OptimConfig(optimizer="adamw", lr=2e-3, weight_decay=1e-2, schedule="cosine"),
                           epochs=epochs, batch_size=batch, seed=0, device=device)
         return [RunSpec("trained", "EfficientNet-Lite0 from scratch", cfg, group="filters", max_train_images=images,
@@ -85,10 +85,12 @@ class FirstLayerFilters(Experiment):
         if trained is None:
             return {"notes": ["The training run did not complete, so there are no trained filters to show."]}
         kernels = stem_kernels(trained)
+        layer = kernels["layer"]
+        kernels = {k: v for k, v in kernels.items() if k != "layer"}
         shares = {k: low_frequency_share(v) for k, v in kernels.items()}
         change = float(np.linalg.norm(kernels["trained"] - kernels["random"]) / np.linalg.norm(kernels["random"]))
         return {"filters": {"low_frequency_share": {k: round(v, 4) for k, v in shares.items()},
-                            "relative_change_from_init": round(change, 4), "layer": STEM},
+                            "relative_change_from_init": round(change, 4), "layer": layer},
                 "_kernels": kernels}
 
     def verdict(self, outcomes: Sequence[RunOutcome], extra: Mapping[str, Any] | None = None) -> Verdict:
@@ -123,17 +125,18 @@ class FirstLayerFilters(Experiment):
             ax.imshow(filter_grid(kernels[key], normalization="per_filter", columns=8, zoom=8),
                       interpolation="nearest")
             ax.set_title(f"{title}\nlow-frequency share {shares.get(key, float('nan')):.2f}")
-        figure.suptitle(f"EfficientNet-Lite0 first layer ({STEM}): 3x3 RGB kernels, grey = 0")
+        layer = ((extra or {}).get("filters") or {}).get("layer", "")
+        figure.suptitle(f"EfficientNet-Lite0 first layer ({layer}): RGB kernels, grey = 0")
 
 
-def stem_kernels(trained: RunOutcome) -> dict[str, np.ndarray]:
-    """The stem kernels at the run's random start, after training, and from ImageNet."""
+def stem_kernels(trained: RunOutcome) -> dict[str, Any]:
+    """The first conv's kernels at the run's random start, after training, and from ImageNet (+ its ``layer``)."""
     import torch
 
     from cnn_studio.core.checkpoint import load_checkpoint
     from cnn_studio.core.models.registry import get_model
     from cnn_studio.core.models.weights import build_model
-    from cnn_studio.core.viz.filters import layer_weight
+    from cnn_studio.core.viz.filters import conv_layer_paths, layer_weight
 
     cfg = trained.spec.config
     classes = int(trained.spec.info.get("num_classes", 10))
@@ -142,8 +145,9 @@ def stem_kernels(trained: RunOutcome) -> dict[str, np.ndarray]:
     state = load_checkpoint(ckpt_path)["model_state"]
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed)  # the engine seeds, then builds the model: the same start
-        start = get_model(MODEL, num_classes=classes, **dict(cfg.model.options))
-    imagenet = build_model(ModelConfig(name=MODEL, pretrained="imagenet"), classes)
-    return {"random": layer_weight(start, STEM),
-            "trained": state[f"{STEM}.weight"].detach().float().cpu().numpy().copy(),
-            "imagenet": layer_weight(imagenet, STEM)}
+        start = get_model(cfg.model.name, num_classes=classes, **dict(cfg.model.options))
+    stem = conv_layer_paths(start)[0]
+    imagenet = build_model(ModelConfig(name=cfg.model.name, pretrained="imagenet"), classes)
+    return {"random": layer_weight(start, stem),
+            "trained": state[f"{stem}.weight"].detach().float().cpu().numpy().copy(),
+            "imagenet": layer_weight(imagenet, stem), "layer": stem}

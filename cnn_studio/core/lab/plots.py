@@ -27,8 +27,15 @@ def _skip(ax: Any, o: RunOutcome) -> bool:
     return True
 
 
+def _integer_epochs(ax: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def error_curves(ax: Any, o: RunOutcome, colour: str | None) -> None:
     """Training error thin, test error bold, in % per epoch (He et al.'s style)."""
+    _integer_epochs(ax)
     if _skip(ax, o):
         return
     epochs = [int(r["epoch"]) for r in o.history]
@@ -40,6 +47,8 @@ def error_curves(ax: Any, o: RunOutcome, colour: str | None) -> None:
 def accuracy_curve(ax: Any, o: RunOutcome, x: str = "epoch", colour: str | None = None,
                    style: str = "-") -> None:
     """Held-out accuracy in % against ``epoch`` or cumulative training ``seconds``."""
+    if x == "epoch":
+        _integer_epochs(ax)
     if _skip(ax, o):
         return
     xs = [int(r["epoch"]) for r in o.history] if x == "epoch" else o.elapsed()
@@ -50,6 +59,7 @@ def accuracy_curve(ax: Any, o: RunOutcome, x: str = "epoch", colour: str | None 
 
 def loss_curve(ax: Any, o: RunOutcome, colour: str | None = None, style: str = "-") -> None:
     """Training loss per epoch."""
+    _integer_epochs(ax)
     if _skip(ax, o):
         return
     ax.plot([int(r["epoch"]) for r in o.history], [float(r["train_loss"]) for r in o.history], style,

@@ -24,12 +24,13 @@ import numpy as np
 
 from cnn_studio.core import runs
 from cnn_studio.core.lab.recipe import RunOutcome, RunSpec
+from cnn_studio.core.progress import CancelCheck, Progress, report
 from cnn_studio.core.training.callbacks import Callback
 from cnn_studio.core.training.control import TrainingControl
 from cnn_studio.core.training.events import BatchProgress, EpochEnded
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
+ProgressFn = Progress  # the one protocol of core/progress.py: progress(done, total)
+CancelFn = CancelCheck  # cancel() -> True to stop; the queue then stops cooperatively (status "stopped")
 FINISHED = ("completed", "failed")
 RUNS_FOLDER = "runs"
 
@@ -199,8 +200,7 @@ class LabQueue:
         return self._stopped
 
     def _report(self, done: int) -> None:
-        if self.progress is not None:
-            self.progress(min(done, self.total_epochs()), self.total_epochs())
+        report(self.progress, min(done, self.total_epochs()), self.total_epochs())
 
     def _emit(self, name: str, index: int, event: Any) -> None:
         if self.on_event is not None:

@@ -24,7 +24,14 @@ from cnn_studio.core.config import FreezeConfig, ModelConfig, OptimConfig, Train
 from cnn_studio.core.lab import plots
 from cnn_studio.core.lab.recipe import DataFacts, Experiment, RunOutcome, RunSpec, Verdict, base_row
 
-MODEL = "efficientnet_lite0"
+
+
+def bundled_model() -> str:
+    """The zoo model whose ImageNet weights ship with CNN Studio (EfficientNet-Lite0): works offline."""
+    from cnn_studio.core.models.weights import bundled_imagenet_model
+
+    return bundled_imagenet_model()
+
 # budget: (epochs, batch size, training images (None = all))
 BUDGET_SETTINGS: dict[str, tuple[int, int, int | None]] = {
     "smoke": (1, 16, 48),
@@ -62,12 +69,13 @@ class TransferStrategies(Experiment):
 
         self.check_budget(budget)
         epochs, batch, images = BUDGET_SETTINGS[budget]
-        size = suggested_input_size(MODEL, data.image_size)
+        model = bundled_model()
+        size = suggested_input_size(model, data.image_size)
         run_data = replace(data.data, input_size=size)
         specs = []
         for name, label, pretrained, preset, mult in STRATEGIES:
             cfg = TrainConfig(
-                data=run_data, model=ModelConfig(name=MODEL, pretrained=pretrained),
+                data=run_data, model=ModelConfig(name=model, pretrained=pretrained),
                 freeze=FreezeConfig(preset=preset, backbone_lr_mult=mult),
                 optim=OptimConfig(optimizer="adamw", lr=1e-3, weight_decay=1e-2, schedule="cosine"),
                 epochs=epochs, batch_size=batch, seed=0, device=device)

@@ -11,7 +11,7 @@ from cnn_studio.core.lab.experiment import LabJob, list_experiment_dirs, preview
 from cnn_studio.core.lab.outputs import CURVE_COLUMNS, curve_rows, write_curves, write_figure
 from cnn_studio.core.lab.recipe import Experiment, Verdict
 from cnn_studio.core.training.events import RunStarted
-from tests.core.lab_fixtures import facts, outcome, tiny_spec
+from tests.core.lab.lab_fixtures import facts, outcome, tiny_spec
 from tests.core.training_fixtures import make_color_dataset
 
 

@@ -11,7 +11,7 @@ from cnn_studio.core.config import DataConfig
 from cnn_studio.core.data.dataset import open_dataset
 from cnn_studio.core.lab.queue import LabQueue, read_outcome, run_folder, subset_train
 from cnn_studio.core.training.events import BatchProgress, EpochEnded, RunFinished, RunStarted
-from tests.core.lab_fixtures import tiny_spec
+from tests.core.lab.lab_fixtures import tiny_spec
 from tests.core.training_fixtures import make_color_dataset
 
 

@@ -7,7 +7,7 @@ from cnn_studio.core.errors import ConfigError
 from cnn_studio.core.lab import batchnorm, degradation, filters, transfer
 from cnn_studio.core.lab.estimate import estimate_seconds, format_duration
 from cnn_studio.core.lab.registry import get_experiment, list_experiments
-from tests.core.lab_fixtures import facts, outcome
+from tests.core.lab.lab_fixtures import facts, outcome
 
 
 def test_registry_lists_the_four_experiments_with_their_texts():
