@@ -8,7 +8,7 @@ import pytest
 
 from cnn_studio.core.lab import plots, registry
 from cnn_studio.core.lab.recipe import Experiment, Verdict
-from tests.core.lab_fixtures import tiny_spec
+from tests.core.lab.lab_fixtures import tiny_spec
 from tests.core.training_fixtures import make_color_dataset
 from tests.gui.conftest import wait_for_dataset
 
