@@ -13,19 +13,21 @@ stopped experiments are listed from the lab folder (``list_experiment_dirs``).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from cnn_studio.core.training.events import EpochEnded, RunFailed, RunStarted
 from cnn_studio.gui.jobs import JobFailure, JobRunner
 from cnn_studio.gui.lab_runner import lab_job_function
 from cnn_studio.gui.widgets.common import set_names
-from cnn_studio.gui.widgets.lab_panels import DIR_ROLE, FinishedExperiments, LabCurves, LabResult, format_duration
+from cnn_studio.gui.widgets.lab_panels import (DIR_ROLE, BudgetBox, FinishedExperiments, LabCurves, LabResult,
+                                               PlanEstimate, format_duration)
 
 PREVIEW_DELAY_MS = 300  # wait for the typing to settle before listing a folder
 
@@ -101,12 +103,10 @@ class LabView(QWidget):
         data_row.addWidget(self.data_root, 1)
         data_row.addWidget(browse)
         form.addRow(self.tr("Dataset"), data_row)
-        self.budget = set_names(QComboBox(), "labBudget", self.tr("Budget"))
+        self.budget = BudgetBox()
         self.budget.currentIndexChanged.connect(lambda _i: self._schedule_preview())
         form.addRow(self.tr("Budget"), self.budget)
-        self.estimate = QLabel()
-        self.estimate.setObjectName("labEstimate")
-        self.estimate.setWordWrap(True)
+        self.estimate = PlanEstimate()
         form.addRow(self.tr("Estimate"), self.estimate)
         layout.addLayout(form)
         layout.addLayout(self._build_buttons())
@@ -178,21 +178,8 @@ class LabView(QWidget):
         self.about.setText(self.tr("<b>{title}</b><br>{idea}<br><i>Reproduces:</i> {figure}<br><i>Claim:</i> "
                                    "{claim}").format(title=e["title"], idea=e["idea"], figure=e["paper_figure"],
                                                      claim=e["claim"]))
-        current = self.budget.currentData()
-        self.budget.blockSignals(True)
-        self.budget.clear()
-        for budget in ("quick", "paper", "smoke"):
-            if budget in e["budgets"]:
-                self.budget.addItem(self._budget_text(budget), budget)
-        self.budget.setCurrentIndex(max(self.budget.findData(current), 0))
-        self.budget.blockSignals(False)
+        self.budget.set_budgets(e["budgets"])
         self._schedule_preview()
-
-    def _budget_text(self, budget: str) -> str:
-        texts = {"quick": self.tr("quick: minutes on a laptop, shows the effect"),
-                 "paper": self.tr("paper: the paper's settings"),
-                 "smoke": self.tr("smoke: seconds, a first look")}
-        return texts.get(budget, budget)
 
     def set_default_data(self, root: str) -> None:
         """Use the session's open dataset unless the user typed another folder."""
@@ -225,18 +212,7 @@ class LabView(QWidget):
                          on_failed=lambda failure: self.estimate.setText(failure.message))
 
     def _show_plan_estimate(self, plan: Any) -> None:
-        h, m, s = format_duration(plan.estimate_seconds)
-        if h:
-            time_text = self.tr("about {h} h {m} min").format(h=h, m=m)
-        elif m:
-            time_text = self.tr("about {m} min").format(m=max(1, m + (s >= 30)))
-        else:
-            time_text = self.tr("about {s} s").format(s=s)
-        d = plan.data
-        self.estimate.setText(self.tr("{time} for {n} runs on {train} training and {held} held-out images "
-                                      "({size} px, {classes} classes) on this computer.").format(
-            time=time_text, n=len(plan.specs), train=d.train_images, held=d.test_images, size=d.image_size,
-            classes=d.num_classes))
+        self.estimate.show_plan(plan)
         self.estimate_seconds = plan.estimate_seconds
 
     # --- running ---------------------------------------------------------------------------
@@ -264,6 +240,8 @@ class LabView(QWidget):
         self.curves.clear()
         self.result_panel.clear()
         self.progress.setRange(0, 0)
+        self.progress.setFormat("%p%")
+        self._progress_start: tuple[float, int] | None = None
         self.state.setText(self.tr("Opening the dataset…"))
         self._running = True
         self._set_running(True)
@@ -311,10 +289,22 @@ class LabView(QWidget):
         elif kind == "history":
             self.curves.add_history(payload[1], self.labels.get(payload[1], payload[1]), payload[2])
         elif kind == "progress":
-            self.progress.setRange(0, max(1, payload[2]))
-            self.progress.setValue(payload[1])
+            self._show_queue_progress(payload[1], payload[2])
         elif kind == "event":
             self._on_run_event(payload[1])
+
+    def _show_queue_progress(self, done: int, total: int) -> None:
+        """Epochs over the queue, with the time left measured from this start's pace."""
+        if self._progress_start is None:  # epochs trained before this start (a continued experiment) are not timed
+            self._progress_start = (time.monotonic(), done)
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        started, done_before = self._progress_start
+        if done > done_before and done < total:
+            h, m, s = format_duration((time.monotonic() - started) / (done - done_before) * (total - done))
+            self.progress.setFormat(self.tr("%p% · about {h}:{m:02d}:{s:02d} left").format(h=h, m=m, s=s))
+        else:
+            self.progress.setFormat("%p%")
 
     def _on_run_event(self, lab_event: Any) -> None:
         event, label = lab_event.event, self.labels.get(lab_event.run, lab_event.run)
@@ -349,6 +339,7 @@ class LabView(QWidget):
 
     def _on_finished(self) -> None:
         self.progress.setRange(0, 1)
+        self.progress.setFormat("%p%")
         self.progress.setValue(1 if self.result is not None and self.result.status == "completed" else 0)
         self.lab, self._running = None, False
         self.refresh()

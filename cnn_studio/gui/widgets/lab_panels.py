@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap, QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from cnn_studio.gui.widgets.common import set_names
 from cnn_studio.gui.widgets.plots import PALETTE, SeriesBuffer, make_curve, make_plot
@@ -19,6 +19,54 @@ def format_duration(seconds: float) -> tuple[int, int, int]:
     """Split ``seconds`` into (hours, minutes, seconds), rounded to the second."""
     total = int(round(max(0.0, seconds)))
     return total // 3600, total % 3600 // 60, total % 60
+
+
+class BudgetBox(QComboBox):
+    """An experiment's budgets, quick first, each with what it means."""
+
+    ORDER = ("quick", "paper", "smoke")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        set_names(self, "labBudget", self.tr("Budget"))
+
+    def set_budgets(self, budgets: Sequence[str]) -> None:
+        """Offer ``budgets`` (an experiment's), keeping the current choice when it is offered."""
+        texts = {"quick": self.tr("quick: minutes on a laptop, shows the effect"),
+                 "paper": self.tr("paper: the paper's settings"),
+                 "smoke": self.tr("smoke: seconds, a first look")}
+        current = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        for budget in [b for b in self.ORDER if b in budgets] + [b for b in budgets if b not in self.ORDER]:
+            self.addItem(texts.get(budget, budget), budget)
+        self.setCurrentIndex(max(self.findData(current), 0))
+        self.blockSignals(False)
+        self.currentIndexChanged.emit(self.currentIndex())
+
+
+class PlanEstimate(QLabel):
+    """The plan of an experiment in one sentence: time estimate, runs, images."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labEstimate")
+        self.setWordWrap(True)
+
+    def show_plan(self, plan: Any) -> None:
+        """Show a ``core.lab.experiment.LabPlan``."""
+        h, m, s = format_duration(plan.estimate_seconds)
+        if h:
+            time_text = self.tr("about {h} h {m} min").format(h=h, m=m)
+        elif m:
+            time_text = self.tr("about {m} min").format(m=max(1, m + (s >= 30)))
+        else:
+            time_text = self.tr("about {s} s").format(s=s)
+        d = plan.data
+        self.setText(self.tr("{time} for {n} runs on {train} training and {held} held-out images ({size} px, "
+                             "{classes} classes) on this computer.").format(
+            time=time_text, n=len(plan.specs), train=d.train_images, held=d.test_images, size=d.image_size,
+            classes=d.num_classes))
 
 
 class FinishedExperiments(QTreeWidget):

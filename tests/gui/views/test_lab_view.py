@@ -170,3 +170,14 @@ def test_default_data_is_the_session_dataset_and_closing_stops_the_queue(qtbot, 
     from cnn_studio.core.lab.experiment import list_experiment_dirs
 
     assert list_experiment_dirs()[0]["status"] == "stopped"
+
+
+def test_queue_progress_shows_the_time_left_from_this_start(view):
+    import time
+
+    view._progress_start = (time.monotonic() - 10.0, 2)  # 2 epochs were trained before this start
+    view._show_queue_progress(4, 10)  # 2 epochs in 10 s: 6 left take about 30 s
+    assert view.progress.value() == 4 and view.progress.maximum() == 10
+    assert "0:00:30 left" in view.progress.format()
+    view._show_queue_progress(10, 10)
+    assert view.progress.format() == "%p%"
