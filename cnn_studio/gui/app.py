@@ -9,6 +9,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
+from cnn_studio.gui.i18n import setup_language
 from cnn_studio.gui.settings import APPLICATION, ORGANIZATION
 
 
@@ -56,10 +57,11 @@ def _version() -> str:
     return __version__
 
 
-def run_app(demo: bool = False, dataset: str | None = None) -> int:
-    """Open the main window (on the demo dataset, or on ``dataset``); return the exit code."""
+def run_app(demo: bool = False, dataset: str | None = None, language: str | None = None) -> int:
+    """Open the main window (on the demo dataset, or on ``dataset``; in ``language`` if given); return the exit code."""
     app = make_application()
     install_excepthook()
+    setup_language(app, language)  # before any widget exists: translators and a Hangul-capable font
     from cnn_studio.gui.main_window import MainWindow
 
     window = MainWindow()

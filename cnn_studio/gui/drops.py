@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from cnn_studio.gui.widgets.common import plural
+from cnn_studio.gui.widgets.image_tools import english_plural
 
 if TYPE_CHECKING:
     from cnn_studio.gui.main_window import MainWindow
@@ -46,8 +46,8 @@ class DropRouter(QObject):
         elif images and can_predict:
             w.tabs.setCurrentWidget(w.predict_view)
             w.predict_view.add_paths(images)
-            message = self.tr("Classifying {images} in the Predict tab.").format(
-                images=plural(len(images), self.tr("image"), self.tr("images")))
+            message = english_plural(self.tr("Classifying %n image(s) in the Predict tab.", "", len(images)),
+                                     len(images))
         else:
             message = self.tr("Nothing to open: drop a dataset folder, or image files to classify them.")
         w.statusBar().showMessage(message, 10000)

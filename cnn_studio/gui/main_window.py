@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
             return f"GPU: {torch.cuda.get_device_name(0)}"
         if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
             return "GPU: Apple MPS"
-        return f"CPU ({torch.get_num_threads()} threads)"
+        return QCoreApplication.translate("MainWindow", "CPU ({n} threads)").format(n=torch.get_num_threads())
 
     def _connect(self) -> None:
         c, tv = self.controller, self.train_view

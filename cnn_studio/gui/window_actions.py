@@ -9,6 +9,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QStyle
 
+from cnn_studio.gui.i18n import add_language_menu
+
 if TYPE_CHECKING:
     from cnn_studio.gui.main_window import MainWindow
 
@@ -20,7 +22,6 @@ class WindowActions(QObject):
         super().__init__(window)
         self.w = window
         style = window.style()
-        tr = self.tr
 
         def action(text: str, name: str, slot, shortcut=None, icon=None) -> QAction:
             a = QAction(text, window)
@@ -33,41 +34,43 @@ class WindowActions(QObject):
             return a
 
         sp = QStyle.StandardPixmap
-        self.open_dataset = action(tr("&Open dataset…"), "actionOpenDataset", window.choose_dataset,
+        self.open_dataset = action(self.tr("&Open dataset…"), "actionOpenDataset", window.choose_dataset,
                                    QKeySequence.StandardKey.Open, sp.SP_DirOpenIcon)
-        self.open_demo = action(tr("Open &demo dataset"), "actionOpenDemo", window.open_demo)
-        self.open_run = action(tr("Open run &folder…"), "actionOpenRun", window.runs_view.choose_run_folder)
-        self.load_config = action(tr("&Load config…"), "actionLoadConfig", window.load_config)
-        self.save_config = action(tr("&Save config…"), "actionSaveConfig", window.save_config,
+        self.open_demo = action(self.tr("Open &demo dataset"), "actionOpenDemo", window.open_demo)
+        self.open_run = action(self.tr("Open run &folder…"), "actionOpenRun", window.runs_view.choose_run_folder)
+        self.load_config = action(self.tr("&Load config…"), "actionLoadConfig", window.load_config)
+        self.save_config = action(self.tr("&Save config…"), "actionSaveConfig", window.save_config,
                                   QKeySequence.StandardKey.Save)
-        self.export = action(tr("&Export for a server (config + torchrun)…"), "actionExport",
+        self.export = action(self.tr("&Export for a server (config + torchrun)…"), "actionExport",
                              window.export_for_server)
-        self.quit = action(tr("&Quit"), "actionQuit", window.close, QKeySequence.StandardKey.Quit)
-        self.start = action(tr("&Start training"), "actionStart", window.start_training, "F5", sp.SP_MediaPlay)
-        self.pause = action(tr("&Pause / resume"), "actionPause", self._toggle_pause, "F6", sp.SP_MediaPause)
-        self.stop = action(tr("S&top training"), "actionStop", window.controller.stop, "Shift+F5", sp.SP_MediaStop)
+        self.quit = action(self.tr("&Quit"), "actionQuit", window.close, QKeySequence.StandardKey.Quit)
+        self.start = action(self.tr("&Start training"), "actionStart", window.start_training, "F5", sp.SP_MediaPlay)
+        self.pause = action(self.tr("&Pause / resume"), "actionPause", self._toggle_pause, "F6", sp.SP_MediaPause)
+        self.stop = action(self.tr("S&top training"), "actionStop", window.controller.stop, "Shift+F5", sp.SP_MediaStop)
         self.start.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+Return")])
 
         bar = window.menuBar()
-        file_menu = bar.addMenu(tr("&File"))
+        file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.open_dataset, self.open_demo])
-        self.recent_menu = file_menu.addMenu(tr("Recent datasets"))
+        self.recent_menu = file_menu.addMenu(self.tr("Recent datasets"))
         self.recent_menu.setObjectName("recentMenu")
         file_menu.addSeparator()
         file_menu.addActions([self.open_run, self.load_config, self.save_config, self.export])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
-        train_menu = bar.addMenu(tr("&Train"))
+        train_menu = bar.addMenu(self.tr("&Train"))
         train_menu.addActions([self.start, self.pause, self.stop])
-        view_menu = bar.addMenu(tr("&View"))
+        view_menu = bar.addMenu(self.tr("&View"))
         for i in range(window.tabs.count()):
             a = action(window.tabs.tabText(i), f"actionView{i}", lambda _=False, i=i: window.tabs.setCurrentIndex(i),
                        f"Ctrl+{i + 1}")
             view_menu.addAction(a)
-        help_menu = bar.addMenu(tr("&Help"))
-        help_menu.addAction(action(tr("&About CNN Studio"), "actionAbout", self._about))
+        view_menu.addSeparator()
+        add_language_menu(view_menu, window.settings.path)  # View > Language (System / English / 한국어)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(action(self.tr("&About CNN Studio"), "actionAbout", self._about))
 
-        toolbar = window.addToolBar(tr("Main"))
+        toolbar = window.addToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.addActions([self.open_dataset, self.start, self.pause, self.stop])

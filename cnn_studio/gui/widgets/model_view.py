@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
@@ -19,18 +19,24 @@ from cnn_studio.gui.widgets.layer_tree import PATH_ROLE, LayerTree
 from cnn_studio.gui.widgets.weights_picker import WeightsPicker
 
 FAMILY_TITLES = {
-    "basics": "Basics", "vgg": "VGG", "resnet_cifar": "ResNet for CIFAR",
-    "plain_cifar": "Plain nets (no shortcuts)", "transfer": "Transfer learning backbones",
+    "basics": QT_TRANSLATE_NOOP("ModelView", "Basics"), "vgg": "VGG",
+    "resnet_cifar": QT_TRANSLATE_NOOP("ModelView", "ResNet for CIFAR"),
+    "plain_cifar": QT_TRANSLATE_NOOP("ModelView", "Plain nets (no shortcuts)"),
+    "transfer": QT_TRANSLATE_NOOP("ModelView", "Transfer learning backbones"),
 }
 PRESET_BUTTONS = (
-    ("feature-extraction", "Feature extraction",
-     "Freeze the whole backbone and train only the new head. Use with little data similar to ImageNet."),
-    ("last-stage", "Fine-tune last stage",
-     "Train the last stage and the head. A good default for a few thousand images."),
-    ("from-layer", "Train from selected layer",
-     "Train the selected layer and everything after it. Use when your images differ more from ImageNet."),
-    ("full", "Full fine-tune",
-     "Train every layer. Use with plenty of data, or when training from scratch."),
+    ("feature-extraction", QT_TRANSLATE_NOOP("ModelView", "Feature extraction"),
+     QT_TRANSLATE_NOOP("ModelView", "Freeze the whole backbone and train only the new head. "
+                                    "Use with little data similar to ImageNet.")),
+    ("last-stage", QT_TRANSLATE_NOOP("ModelView", "Fine-tune last stage"),
+     QT_TRANSLATE_NOOP("ModelView", "Train the last stage and the head. "
+                                    "A good default for a few thousand images.")),
+    ("from-layer", QT_TRANSLATE_NOOP("ModelView", "Train from selected layer"),
+     QT_TRANSLATE_NOOP("ModelView", "Train the selected layer and everything after it. "
+                                    "Use when your images differ more from ImageNet.")),
+    ("full", QT_TRANSLATE_NOOP("ModelView", "Full fine-tune"),
+     QT_TRANSLATE_NOOP("ModelView", "Train every layer. "
+                                    "Use with plenty of data, or when training from scratch.")),
 )
 
 
