@@ -172,8 +172,11 @@ def add_language_menu(menu: QMenu, settings_path: str) -> QActionGroup:
 def _on_language_picked(menu: QMenu, settings_path: str, choice: str) -> None:
     save_choice(settings_path, choice)
     if resolve_language(choice) != active_language():
-        QMessageBox.information(menu.window(), _menu_text("Language"),
-                                _menu_text("The language changes when CNN Studio is restarted."))
+        box = QMessageBox(QMessageBox.Icon.Information, _menu_text("Language"),
+                          _menu_text("The language changes when CNN Studio is restarted."),
+                          QMessageBox.StandardButton.Ok, menu.window())
+        box.setObjectName("languageRestartMessage")
+        box.exec()
 
 
 def _menu_text(text: str) -> str:

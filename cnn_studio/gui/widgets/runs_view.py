@@ -87,11 +87,12 @@ class RunsView(QWidget):
         pl.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Select several runs to overlay their curves:")))
-        self.metric = set_names(QComboBox(), "overlayMetric", self.tr("Metric to overlay"))
+        # not ``self.metric``: that would shadow QWidget.metric(), which Qt calls when the font changes
+        self.overlay_metric = set_names(QComboBox(), "overlayMetric", self.tr("Metric to overlay"))
         for key, text in METRICS:
-            self.metric.addItem(self.tr(text), key)
-        self.metric.currentIndexChanged.connect(lambda _i: self._update_overlay())
-        row.addWidget(self.metric)
+            self.overlay_metric.addItem(self.tr(text), key)
+        self.overlay_metric.currentIndexChanged.connect(lambda _i: self._update_overlay())
+        row.addWidget(self.overlay_metric)
         row.addStretch(1)
         pl.addLayout(row)
         self.plot = make_plot(self.tr("Runs compared"), self.tr("value"))
@@ -175,11 +176,11 @@ class RunsView(QWidget):
         self.plot.clear()
         self.plot.getPlotItem().legend.clear()
         self.curves = {}
-        key = self.metric.currentData()
+        key = self.overlay_metric.currentData()
         # rising accuracies end top-right, falling losses end bottom-right: keep the legend off the ends
         corner = "bottom-right" if "accuracy" in key else "top-right"
         self.plot.getPlotItem().legend.setOffset(LEGEND_CORNERS[corner])
-        self.plot.setLabel("left", self.metric.currentText())
+        self.plot.setLabel("left", self.overlay_metric.currentText())
         for i, path in enumerate(paths):
             records = read_metrics(path, kind="epoch")
             xs = [float(r.get("epoch", n + 1)) for n, r in enumerate(records) if r.get(key) is not None]
