@@ -71,6 +71,7 @@ def render(out_dir: str, epochs: int = 4, language: str | None = None,
             view.select_model("efficientnet_lite0")
             view.pretrained.setCurrentIndex(view.pretrained.findData("imagenet"))
             view.apply_preset("last-stage")
+        _prepare_extra_view(window, attr, wait)
         window.tabs.setCurrentWidget(getattr(window, attr))
         for _ in range(10):
             app.processEvents()
@@ -80,6 +81,19 @@ def render(out_dir: str, epochs: int = 4, language: str | None = None,
         written.append(path)
     window.close()
     return written
+
+
+def _prepare_extra_view(window, attr: str, wait) -> None:  # noqa: ANN001 - window and waiter of render()
+    """Give the Inspect and Predict views something to show: a demo image, a few demo files."""
+    from cnn_studio.paths import demo_dataset_dir
+
+    images = sorted((demo_dataset_dir() / "test").glob("*/*_0000.png"))
+    if attr == "inspect_view" and images and hasattr(window.inspect_view, "set_image_path"):
+        window.inspect_view.set_image_path(str(images[1]))
+        wait(lambda: not window.inspect_view.is_busy(), timeout=120.0)
+    elif attr == "predict_view" and images and hasattr(window.predict_view, "add_paths"):
+        window.predict_view.add_paths([str(p) for p in images[:3]])
+        wait(lambda: not window.predict_view.is_busy(), timeout=120.0)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,10 @@
         <source>{0}: output {1}, values {2:.3g} to {3:.3g}</source>
         <translation>{0}: 출력 {1}, 값 {2:.3g} ~ {3:.3g}</translation>
     </message>
+    <message>
+        <source>#{0} (mean {1:.2g}, {2:.2g}..{3:.2g})</source>
+        <translation>#{0} (평균 {1:.2g}, {2:.2g}..{3:.2g})</translation>
+    </message>
     <message numerus="yes">
         <source>{0} of %n channel(s)</source>
         <translation>
