@@ -103,9 +103,9 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     return list(_installed)
 
 
-def korean_font_family(database: type[QFontDatabase] = QFontDatabase) -> str:
-    """Return an installed font family that has Hangul glyphs ('' when none is installed)."""
-    families = database.families(QFontDatabase.WritingSystem.Korean)
+def korean_font_family() -> str:
+    """Return an installed font family that has Hangul glyphs, the best known first ('' when none is installed)."""
+    families = QFontDatabase.families(QFontDatabase.WritingSystem.Korean)
     for name in KOREAN_FONTS:
         if name in families:
             return name
