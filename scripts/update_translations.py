@@ -6,7 +6,9 @@ One command does the whole pass:
    ``QT_TRANSLATE_NOOP`` string of the GUI (every .py under ``cnn_studio/gui`` and any other
    module of ``cnn_studio`` that calls them) into ``resources/i18n/cnn_studio_ko.ts``. Strings
    that left the code are dropped (``-no-obsolete``); no line numbers are stored
-   (``-locations none``), so moving code does not change the file.
+   (``-locations none``), so moving code does not change the file. The texts core/ defines and
+   the GUI shows through ``cnn_studio.gui.i18n.core_text`` (model titles and descriptions, freeze
+   presets; listed by ``core_strings()``) are added in the ``core`` context.
 2. The translations are filled in from ``resources/i18n/ko.json``, the source of truth::
 
        {"strings": {"English source": "한국어", ...},
@@ -131,7 +133,7 @@ def fill(ts: Path, glossary: dict) -> Report:
                 report.missing.append((name, source))
             elif placeholders(current) != placeholders(source):
                 report.placeholder_errors.append(f"{name}: {source!r} -> {current!r}")
-    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    _write(tree, ts)
     report.unused = [s for s in glossary["strings"] if ("", s) not in used]
     report.unused += [f"{c}: {s}" for c, entries in glossary["contexts"].items() for s in entries if (c, s) not in used]
     return report
@@ -155,11 +157,40 @@ def _translation_text(element: ET.Element, plural: bool) -> str:
     return element.text or ""
 
 
+def add_core_strings(ts: Path) -> None:
+    """Add (or replace) the ``core`` context: the core/ texts the GUI translates with ``core_text``."""
+    sys.path.insert(0, str(ROOT))
+    from cnn_studio.gui.i18n import CORE_CONTEXT, core_strings
+
+    tree = ET.parse(ts)
+    root = tree.getroot()
+    old = {}
+    for context in root.findall("context"):
+        if context.findtext("name") == CORE_CONTEXT:
+            old = {m.findtext("source"): m.find("translation") for m in context.iter("message")}
+            root.remove(context)
+    context = ET.SubElement(root, "context")
+    ET.SubElement(context, "name").text = CORE_CONTEXT
+    for source in core_strings():
+        message = ET.SubElement(context, "message")
+        ET.SubElement(message, "source").text = source
+        kept = old.get(source)
+        message.append(kept if kept is not None else ET.Element("translation", type="unfinished"))
+    _write(tree, ts)
+
+
+def _write(tree: ET.ElementTree, ts: Path) -> None:
+    """Write a .ts the way lupdate lays it out (declaration, doctype, four-space indent)."""
+    ET.indent(tree, space="    ")
+    body = ET.tostring(tree.getroot(), encoding="unicode")
+    ts.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", encoding="utf-8")
+
+
 def build(ts: Path, qm: Path) -> Report:
-    """Run lupdate, fill from ko.json, normalise the .ts (a second lupdate), lrelease; return the report."""
+    """Run lupdate, add the core texts, fill from ko.json, lrelease; return the report."""
     run_lupdate(ts)
+    add_core_strings(ts)
     report = fill(ts, load_glossary())
-    run_lupdate(ts)  # rewrites the filled file in lupdate's own layout, so the .ts is byte-stable
     run_lrelease(ts, qm)
     return report
 

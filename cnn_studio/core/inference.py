@@ -29,12 +29,9 @@ __all__ = [
     "Predictor",
     "collect_image_paths",
     "imagenet_class_names",
-    "IMAGENET_MODEL",
     "load_predictor",
 ]
 
-IMAGENET_MODEL = "efficientnet_lite0"
-_IMAGENET_SIZE = 224
 
 ProgressFn = Callable[[int, int], None]
 
@@ -183,32 +180,29 @@ class Predictor:
 
     @classmethod
     def imagenet(cls, *, device: str = "cpu") -> "Predictor":
-        """The bundled EfficientNet-Lite0 with ImageNet weights and the 1000 class names (offline).
+        """The zoo's bundled ImageNet model (EfficientNet-Lite0) with its 1000 class names (offline).
+
+        Preprocessing (input size, mean, std) comes from the weights' metadata.
 
         Raises:
             ModelError: the weights package is missing.
         """
-        import torch
+        from cnn_studio.core.models.weights import bundled_imagenet_model, imagenet_weights, load_imagenet_model
 
-        from cnn_studio.core.models.efficientnet_lite import efficientnet_lite0, lite0_weights_path
-
-        model = efficientnet_lite0(num_classes=1000)
-        state = torch.load(lite0_weights_path(), map_location="cpu", weights_only=True)
-        model.load_state_dict(state, strict=True)
-        info = _model_info(IMAGENET_MODEL)
-        mean = tuple(getattr(info, "mean", None) or (0.5, 0.5, 0.5))
-        std = tuple(getattr(info, "std", None) or (0.5, 0.5, 0.5))
+        name = bundled_imagenet_model()
+        weights = imagenet_weights(name)
+        info = _model_info(name)
         return cls(
-            model=model.to(device).eval(),
+            model=load_imagenet_model(name).to(device).eval(),
             class_names=imagenet_class_names(),
-            mean=mean,
-            std=std,
-            image_size=_IMAGENET_SIZE,
-            input_size=_IMAGENET_SIZE,
-            model_name=IMAGENET_MODEL,
+            mean=tuple(weights.mean),
+            std=tuple(weights.std),
+            image_size=weights.input_size,
+            input_size=weights.input_size,
+            model_name=name,
             source="ImageNet",
             stages=tuple(getattr(info, "stages", ()) or ()),
-            head=str(getattr(info, "head", "") or "_fc"),
+            head=str(getattr(info, "head", "") or ""),
             device=device,
         )
 
@@ -354,10 +348,13 @@ def load_predictor(checkpoint: str | os.PathLike | None = None, *, model: str | 
         raise UserError("Give either --checkpoint or --model, not both.")
     if checkpoint is not None:
         return Predictor.from_checkpoint(checkpoint, device=device)
+    from cnn_studio.core.models.weights import bundled_imagenet_model
+
+    bundled = bundled_imagenet_model()
     if model is None:
-        raise UserError("Give a model to predict with: --checkpoint FILE, or --model efficientnet_lite0 --pretrained imagenet.")
-    if model != IMAGENET_MODEL or (pretrained or "imagenet") != "imagenet":
-        raise UserError(f"Only '--model {IMAGENET_MODEL} --pretrained imagenet' classifies without a checkpoint; "
+        raise UserError(f"Give a model to predict with: --checkpoint FILE, or --model {bundled} --pretrained imagenet.")
+    if model != bundled or (pretrained or "imagenet") != "imagenet":
+        raise UserError(f"Only '--model {bundled} --pretrained imagenet' classifies without a checkpoint; "
                         "for other models train one and pass --checkpoint.")
     return Predictor.imagenet(device=device)
 

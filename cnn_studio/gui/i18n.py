@@ -146,6 +146,31 @@ def setup_language(app: QApplication, override: str | None = None, settings_path
     return language
 
 
+#: the translation context of texts that core/ defines (it cannot call tr()) and the GUI shows
+CORE_CONTEXT = "core"
+
+
+def core_text(text: str) -> str:
+    """Translate a text defined in core/ (a model's title or description, a freeze preset's label)."""
+    return QCoreApplication.translate(CORE_CONTEXT, text) if text else text
+
+
+def core_strings() -> list[str]:
+    """Return every core/ text the GUI shows through :func:`core_text` (collected for the translators).
+
+    ``scripts/update_translations.py`` adds these to the .ts in the ``core`` context; add a source
+    here when the GUI starts showing another core text.
+    """
+    from cnn_studio.core.models.freezing import PRESETS
+    from cnn_studio.core.models.registry import get_model_info, list_models
+
+    texts = [t for p in PRESETS.values() for t in (p.label, p.explanation)]
+    for name in list_models():
+        info = get_model_info(name)
+        texts += [info.title, info.description]
+    return sorted({t for t in texts if t})
+
+
 def add_language_menu(menu: QMenu, settings_path: str) -> QActionGroup:
     """Add a Language submenu (System / English / 한국어) to ``menu``; return its action group.
 

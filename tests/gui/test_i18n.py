@@ -73,6 +73,9 @@ def test_starting_in_korean_shows_korean_in_the_main_window(qtbot, korean, tmp_p
     assert titles[:3] == ["1 데이터셋", "2 모델", "3 학습"] and "예측" in titles
     assert [a.text() for a in w.menuBar().actions()][:2] == ["파일(&F)", "학습(&T)"]
     assert w.train_view.form.lr.accessibleName() == "학습률"
+    # texts core/ defines, shown through core_text: freeze presets and model descriptions
+    assert w.model_view.preset_buttons["feature-extraction"].text() == "특징 추출"
+    assert "합성곱" in w.model_view.info_label.text()  # the simple CNN's description
     # Qt's own Korean: standard buttons of dialogs
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "취소"
     w.close()

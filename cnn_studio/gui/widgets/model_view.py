@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from cnn_studio.core.models.freezing import BUTTON_PRESETS, PRESETS
+from cnn_studio.gui.i18n import core_text
 from cnn_studio.gui.widgets.common import format_count, set_names
 from cnn_studio.gui.widgets.layer_tree import PATH_ROLE, LayerTree
 from cnn_studio.gui.widgets.weights_picker import WeightsPicker
@@ -24,20 +26,6 @@ FAMILY_TITLES = {
     "plain_cifar": QT_TRANSLATE_NOOP("ModelView", "Plain nets (no shortcuts)"),
     "transfer": QT_TRANSLATE_NOOP("ModelView", "Transfer learning backbones"),
 }
-PRESET_BUTTONS = (
-    ("feature-extraction", QT_TRANSLATE_NOOP("ModelView", "Feature extraction"),
-     QT_TRANSLATE_NOOP("ModelView", "Freeze the whole backbone and train only the new head. "
-                                    "Use with little data similar to ImageNet.")),
-    ("last-stage", QT_TRANSLATE_NOOP("ModelView", "Fine-tune last stage"),
-     QT_TRANSLATE_NOOP("ModelView", "Train the last stage and the head. "
-                                    "A good default for a few thousand images.")),
-    ("from-layer", QT_TRANSLATE_NOOP("ModelView", "Train from selected layer"),
-     QT_TRANSLATE_NOOP("ModelView", "Train the selected layer and everything after it. "
-                                    "Use when your images differ more from ImageNet.")),
-    ("full", QT_TRANSLATE_NOOP("ModelView", "Full fine-tune"),
-     QT_TRANSLATE_NOOP("ModelView", "Train every layer. "
-                                    "Use with plenty of data, or when training from scratch.")),
-)
 
 
 class ModelView(QWidget):
@@ -127,9 +115,11 @@ class ModelView(QWidget):
 
         presets = QHBoxLayout()
         self.preset_buttons: dict[str, QPushButton] = {}
-        for key, text, tip in PRESET_BUTTONS:
-            button = set_names(QPushButton(self.tr(text)), f"preset_{key}", self.tr(text))
-            button.setToolTip(self.tr(tip))
+        for key in BUTTON_PRESETS:
+            preset = PRESETS[key]
+            label = core_text(preset.label)  # core texts: translated in the "core" context
+            button = set_names(QPushButton(label), f"preset_{key}", label)
+            button.setToolTip(core_text(preset.explanation))
             button.clicked.connect(lambda _=False, k=key: self.apply_preset(k))
             presets.addWidget(button)
             self.preset_buttons[key] = button
@@ -185,9 +175,9 @@ class ModelView(QWidget):
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.picker.addTopLevelItem(group)
                 groups[info.family] = group
-            item = QTreeWidgetItem([info.title or info.name])
+            item = QTreeWidgetItem([core_text(info.title) or info.name])
             item.setData(0, PATH_ROLE, info.name)
-            item.setToolTip(0, info.description)
+            item.setToolTip(0, core_text(info.description))
             group.addChild(item)
         self.picker.expandAll()
 
@@ -225,7 +215,7 @@ class ModelView(QWidget):
         self.info = get_model_info(name)
         info = self.info
         self.info_label.setText(self.tr("<b>{title}</b><br>{description}<br>Input {size}×{size} px · pretrained "
-                                        "weights: {pre}").format(title=info.title, description=info.description,
+                                        "weights: {pre}").format(title=core_text(info.title), description=core_text(info.description),
                                                                  size=info.input_size,
                                                                  pre=self.tr("yes") if info.has_pretrained else self.tr("no")))
         self.weights.set_model(info)
@@ -268,7 +258,7 @@ class ModelView(QWidget):
                 else:
                     from cnn_studio.core.errors import ModelError
 
-                    raise ModelError("Select a layer in the tree first, then press 'Train from selected layer'.")
+                    raise ModelError(self.tr("Select a layer in the tree first, then press 'Train from selected layer'."))
         if preset == "custom":
             preset = "full"
         for p in self.model.parameters():
@@ -276,7 +266,7 @@ class ModelView(QWidget):
         apply_freeze(self.model, FreezeConfig(preset=preset, trainable_from=trainable_from,
                                               bn_policy=self.bn_policy.currentData()), self.info)
         self._preset, self._trainable_from, self._custom = preset, trainable_from, False
-        self.layer_tree.sync_from_model(self._preset)
+        self.layer_tree.sync_from_model(core_text(PRESETS[preset].label) if preset in PRESETS else preset)
         self._update_freeze_note()
         self.freeze_changed.emit()
 
@@ -318,9 +308,11 @@ class ModelView(QWidget):
         return result
 
     # --- pretrained weights ----------------------------------------------------------------
-    def set_pretrained(self, value: str) -> None:
-        """Set the starting weights: 'none', 'imagenet' or a file path."""
-        self.weights.set_value(value)
+    def set_pretrained(self, value: Any) -> None:
+        """Set the starting weights: a ``Pretrained``, or 'none', 'imagenet' or a file path."""
+        from cnn_studio.core.config import Pretrained
+
+        self.weights.set_value(Pretrained.parse(value).to_json())
 
     def pretrained_value(self) -> str:
         """Return ModelConfig.pretrained for the current choice."""
