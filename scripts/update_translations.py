@@ -64,11 +64,12 @@ class Report:
     placeholder_errors: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)  # ko.json entries no source string uses (informational)
+    no_context: list[str] = field(default_factory=list)  # tr() lupdate could not place in a class
 
     @property
     def ok(self) -> bool:
         """True when nothing needs attention."""
-        return not (self.missing or self.placeholder_errors or self.stale)
+        return not (self.missing or self.placeholder_errors or self.stale or self.no_context)
 
 
 def tool(name: str) -> str:
@@ -121,6 +122,8 @@ def fill(ts: Path, glossary: dict) -> Report:
         name = context.findtext("name") or ""
         for message in context.iter("message"):
             source = message.findtext("source") or ""
+            if not name:  # e.g. ``tr = self.tr; tr("...")``: at run time the class name is the context
+                report.no_context.append(source)
             translation = message.find("translation")
             in_context = source in glossary["contexts"].get(name, {})
             used.add((name if in_context else "", source))
@@ -214,6 +217,9 @@ def print_report(report: Report) -> None:
         print(f"{len(report.missing)} string(s) need a Korean translation; add to \"strings\" in {GLOSSARY.name}:")
         for _context, source in report.missing:
             print(f"    {json.dumps(source, ensure_ascii=False)}: \"\",")
+    for source in report.no_context:
+        print(f"no context for {source!r}: call self.tr(...) directly (lupdate loses the class of an alias such as "
+              "tr = self.tr in a method with a nested def), or QCoreApplication.translate(\"Context\", ...)")
     for error in report.placeholder_errors:
         print(f"placeholders differ: {error}")
     if report.unused:

@@ -41,6 +41,7 @@ def test_every_gui_string_has_korean_and_the_committed_ts_and_qm_are_current():
     missing = [f"{context}: {source!r}" for context, source in report.missing]
     assert not missing, f"strings without a Korean translation (add them to resources/i18n/ko.json): {missing}"
     assert not report.placeholder_errors, report.placeholder_errors
+    assert not report.no_context, f"tr() through an alias (lupdate cannot see the class): {report.no_context}"
     assert not report.stale, f"{report.stale} out of date: run python scripts/update_translations.py"
 
 
@@ -54,9 +55,12 @@ def test_check_reports_untranslated_strings_and_broken_placeholders(tmp_path):
                   "<message><source>{n} images</source><translation type=\"unfinished\"></translation></message>"
                   "<message numerus=\"yes\"><source>%n file(s)</source>"
                   "<translation type=\"unfinished\"><numerusform></numerusform></translation></message>"
+                  "</context><context><name></name>"  # what lupdate makes of `tr = self.tr` after a nested def
+                  "<message><source>Lost</source><translation>잃음</translation></message>"
                   "</context></TS>\n", encoding="utf-8")
     report = script.fill(ts, {"strings": {"{n} images": "이미지", "%n file(s)": "파일 %n개"}, "contexts": {}})
     assert report.missing == [("V", "Open")]
+    assert report.no_context == ["Lost"] and not report.ok
     assert report.placeholder_errors and "{n} images" in report.placeholder_errors[0]
     text = ts.read_text(encoding="utf-8")
     assert "<numerusform>파일 %n개</numerusform>" in text and text.count('type="unfinished"') == 1
