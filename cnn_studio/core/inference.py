@@ -16,11 +16,12 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from cnn_studio.core.errors import Cancelled, UserError
+from cnn_studio.core.errors import UserError
+from cnn_studio.core.progress import CancelCheck, Progress, check_cancelled
 
 __all__ = [
     "ClassProbability",
@@ -32,8 +33,6 @@ __all__ = [
     "load_predictor",
 ]
 
-
-ProgressFn = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -106,14 +105,6 @@ def collect_image_paths(inputs: Iterable[str | os.PathLike]) -> list[str]:
         else:
             result.append(str(path))
     return list(dict.fromkeys(result))
-
-
-def _is_cancelled(cancel: Any) -> bool:
-    if cancel is None:
-        return False
-    if hasattr(cancel, "is_set"):
-        return bool(cancel.is_set())
-    return bool(cancel())
 
 
 @dataclass(eq=False)
@@ -250,12 +241,12 @@ class Predictor:
         topk: int = 5,
         *,
         batch_size: int = 32,
-        cancel: Any = None,
+        cancel: CancelCheck | None = None,
     ) -> Iterator[list[Prediction | PredictionError]]:
         """Yield results batch by batch, in input order (for progress and cancellation).
 
         Raises:
-            Cancelled: ``cancel`` (an Event or a callable) became true between batches.
+            Cancelled: ``cancel()`` became true between batches.
         """
         import torch
 
@@ -264,8 +255,7 @@ class Predictor:
         k = max(1, min(int(topk), len(self.class_names)))
         items = [str(p) for p in paths]
         for start in range(0, len(items), max(1, batch_size)):
-            if _is_cancelled(cancel):
-                raise Cancelled()
+            check_cancelled(cancel)
             chunk = items[start:start + batch_size]
             results: list[Prediction | PredictionError | None] = [None] * len(chunk)
             pixels, where = [], []
@@ -298,8 +288,8 @@ class Predictor:
         topk: int = 5,
         *,
         batch_size: int = 32,
-        progress: ProgressFn | None = None,
-        cancel: Any = None,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
     ) -> list[Prediction | PredictionError]:
         """Classify files; one result per path, in order.
 
@@ -308,7 +298,7 @@ class Predictor:
             topk: classes per file.
             batch_size: files decoded and run together.
             progress: called with ``(done, total)`` after each batch.
-            cancel: an Event or callable; when true, raises ``Cancelled`` between batches.
+            cancel: when ``cancel()`` is true, raises ``Cancelled`` between batches.
         """
         results: list[Prediction | PredictionError] = []
         for batch in self.predict_batches(paths, topk, batch_size=batch_size, cancel=cancel):

@@ -128,16 +128,8 @@
             <translation>{folder} 검사 중…</translation>
         </message>
         <message>
-            <source>Opening dataset…</source>
-            <translation>데이터셋 여는 중…</translation>
-        </message>
-        <message>
             <source>Dataset loading cancelled.</source>
             <translation>데이터셋 불러오기를 취소했습니다.</translation>
-        </message>
-        <message>
-            <source>CNN Studio — {name}</source>
-            <translation>CNN Studio — {name}</translation>
         </message>
     </context>
     <context>
@@ -724,14 +716,6 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>화면</translation>
         </message>
         <message>
-            <source>The Inspect view is not installed.</source>
-            <translation>살펴보기 화면이 설치되어 있지 않습니다.</translation>
-        </message>
-        <message>
-            <source>The Predict view is not installed.</source>
-            <translation>예측 화면이 설치되어 있지 않습니다.</translation>
-        </message>
-        <message>
             <source>1 Dataset</source>
             <translation>1 데이터셋</translation>
         </message>
@@ -762,6 +746,14 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
         <message>
             <source>Ready</source>
             <translation>준비됨</translation>
+        </message>
+        <message>
+            <source>Opening dataset…</source>
+            <translation>데이터셋 여는 중…</translation>
+        </message>
+        <message>
+            <source>CNN Studio — {name}</source>
+            <translation>CNN Studio — {name}</translation>
         </message>
         <message>
             <source>CPU ({n} threads)</source>
@@ -816,6 +808,7 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
         </message>
         <message>
             <source>&lt;b&gt;Model&lt;/b&gt;</source>
+            <extracomment>any setting this view puts in the config changed (model, weights, freezing, BatchNorm, lr multipliers)</extracomment>
             <translation>&lt;b&gt;모델&lt;/b&gt;</translation>
         </message>
         <message>

@@ -16,7 +16,7 @@ import os
 import re
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import torch
 from torch import nn
@@ -26,6 +26,7 @@ from cnn_studio.core.errors import CheckpointError, ModelError
 from cnn_studio.core.config import Pretrained
 from cnn_studio.core.models.registry import get_model, get_model_info
 from cnn_studio.core.models.zoo import PretrainedWeights
+from cnn_studio.core.progress import CancelCheck, Progress, check_cancelled, report
 
 PRETRAINED_TAG = "_cnn_studio_pretrained"  # set on models whose backbone came from weights
 
@@ -63,12 +64,14 @@ def weights_cached(name: str) -> bool:
         return False
 
 
-def download_weights(name: str, progress: Callable[[float], None] | None = None) -> Path:
+def download_weights(name: str, progress: Progress | None = None, cancel: CancelCheck | None = None) -> Path:
     """Download the ImageNet weights of ``name`` into torch's hub cache; return the file's path
     (bundled or already cached weights: their file, without a download).
 
     The file is checked against the hash in its name (as torch.hub does) and written atomically.
-    ``progress(fraction)`` is called as bytes arrive. Needs internet; never called by tests.
+    ``progress(done, total)`` is called in bytes as they arrive (``total`` 0 when the server does not
+    say); ``cancel()`` true stops the download between chunks (raises ``Cancelled``, nothing is kept).
+    Needs internet; never called by tests.
 
     Raises:
         ModelError: no pretrained weights for this model, no connection, or a corrupt download.
@@ -88,8 +91,8 @@ def download_weights(name: str, progress: Callable[[float], None] | None = None)
                 out.write(chunk)
                 digest.update(chunk)
                 done += len(chunk)
-                if progress is not None and total:
-                    progress(min(1.0, done / total))
+                report(progress, done, total)
+                check_cancelled(cancel)
             match = re.search(r"-([a-f0-9]+)\.", target.name)
             if match and not digest.hexdigest().startswith(match.group(1)):
                 raise ModelError(f"The downloaded weights for {info.title} are corrupt; try the download again.")
