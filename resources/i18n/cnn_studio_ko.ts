@@ -650,8 +650,8 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>이미지 열기</translation>
         </message>
         <message>
-            <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff)</source>
-            <translation>이미지 (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff)</translation>
+            <source>Images ({0})</source>
+            <translation>이미지 ({0})</translation>
         </message>
     </context>
     <context>
@@ -1075,8 +1075,8 @@ Out of the box the bundled ImageNet model names 1000 everyday things.</source>
             <translation>이미지 열기</translation>
         </message>
         <message>
-            <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)</source>
-            <translation>이미지 (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;모든 파일 (*)</translation>
+            <source>Images ({0});;All files (*)</source>
+            <translation>이미지 ({0});;모든 파일 (*)</translation>
         </message>
         <message>
             <source>Open a folder of images</source>
