@@ -1,9 +1,10 @@
-"""Render the main window's views to PNG offscreen: ``python -m cnn_studio.gui.screenshots docs``.
+"""Render the main window's views to PNG offscreen: ``python -m cnn_studio.gui.screenshots docs [--lang ko]``.
 
 Opens the demo dataset, trains the small CNN for a few epochs, and saves the window at 1280x800
 with each of the Dataset, Model, Train, Runs and Results tabs (a confusion cell selected, its
-images with Grad-CAM), then the Lab tab with an experiment's plan (``lab_plan.png``) and after a
-smoke-budget run of it on the demo data (``lab.png``: live curves, verdict and figure).
+images with Grad-CAM); with ``--lang ko`` in Korean, every tab (Inspect and Predict too), into ``docs/ko``.
+Last, the Lab tab with an experiment's plan (``lab_plan.png``) and after a quick-budget run of it
+on the demo data (``lab.png``: live curves, verdict and figure); ``--no-lab`` skips it (minutes).
 """
 
 from __future__ import annotations
@@ -16,29 +17,14 @@ from pathlib import Path
 
 VIEWS = (("dataset_view", "dataset.png"), ("train_view", "train.png"), ("runs_view", "runs.png"),
          ("results_view", "results.png"), ("model_view", "model.png"))
-
-
+ALL_VIEWS = VIEWS + (("inspect_view", "inspect.png"), ("predict_view", "predict.png"))
 LAB_EXPERIMENT = "degradation"  # the lecture's flagship figure (He et al. 2015, Fig. 1)
-LAB_BUDGET = "quick"  # about 2 minutes on the demo data here: 4 epochs per run, curves rather than points
+LAB_BUDGET = "quick"  # 2-4 minutes on the demo data here: 4 epochs per run, curves rather than points
 
 
-def _render_lab(window, wait, settle, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
-    """Shoot the Lab tab before (plan and estimate) and after an experiment."""
-    lab = window.lab_view
-    lab.device = "cpu"
-    window.tabs.setCurrentWidget(lab)
-    lab.select_experiment(LAB_EXPERIMENT)
-    lab.budget.setCurrentIndex(lab.budget.findData(LAB_BUDGET))
-    wait(lambda: lab.estimate_seconds is not None and not lab.jobs.is_busy("preview"), 120.0)
-    written = [settle(out / "lab_plan.png")]
-    lab.start()
-    wait(lambda: not lab.is_running(), 900.0)
-    written.append(settle(out / "lab.png"))
-    return written
-
-
-def render(out_dir: str, epochs: int = 4) -> list[Path]:
-    """Write the screenshots into ``out_dir``; return their paths."""
+def render(out_dir: str, epochs: int = 4, language: str | None = None,
+           views: tuple[tuple[str, str], ...] = VIEWS, lab: bool = True) -> list[Path]:
+    """Write the screenshots (of ``views``, in ``language`` when given) into ``out_dir``; return their paths."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     base = tempfile.mkdtemp(prefix="cnn-studio-shots-")
     for kind in ("DATA", "CACHE", "RUNS"):
@@ -47,6 +33,10 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     from cnn_studio.gui.main_window import MainWindow
 
     app = make_application()
+    if language:
+        from cnn_studio.gui.i18n import setup_language
+
+        setup_language(app, language)
     window = MainWindow()
     window.resize(1280, 800)
     window.show()
@@ -79,27 +69,66 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-
-    def settle(path: Path) -> Path:
-        for _ in range(10):
-            app.processEvents()
-            time.sleep(0.02)
-        window.grab().save(str(path))
-        return path
-
-    for attr, name in VIEWS:
+    for attr, name in views:
         if attr == "model_view":  # transfer learning: pretrained backbone, last stage + head trainable
             view = window.model_view
             view.select_model("efficientnet_lite0")
             view.pretrained.setCurrentIndex(view.pretrained.findData("imagenet"))
             view.apply_preset("last-stage")
+        _prepare_extra_view(window, attr, wait)
         window.tabs.setCurrentWidget(getattr(window, attr))
-        written.append(settle(out / name))
-    written += _render_lab(window, wait, settle, out)
+        for _ in range(10):
+            app.processEvents()
+            time.sleep(0.02)
+        path = out / name
+        window.grab().save(str(path))
+        written.append(path)
+    if lab:
+        written += _render_lab(window, wait, app, out)
     window.close()
     return written
 
 
+def _render_lab(window, wait, app, out: Path) -> list[Path]:  # noqa: ANN001 - window, waiter, app of render()
+    """Shoot the Lab tab before (plan and estimate) and after an experiment."""
+    lab = window.lab_view
+    lab.device = "cpu"
+    window.tabs.setCurrentWidget(lab)
+    lab.select_experiment(LAB_EXPERIMENT)
+    lab.budget.setCurrentIndex(lab.budget.findData(LAB_BUDGET))
+    wait(lambda: lab.estimate_seconds is not None and not lab.jobs.is_busy("preview"), 120.0)
+
+    def shoot(name: str) -> Path:
+        for _ in range(10):
+            app.processEvents()
+            time.sleep(0.02)
+        window.grab().save(str(out / name))
+        return out / name
+
+    written = [shoot("lab_plan.png")]
+    lab.start()
+    wait(lambda: not lab.is_running(), 1200.0)
+    written.append(shoot("lab.png"))
+    return written
+
+
+def _prepare_extra_view(window, attr: str, wait) -> None:  # noqa: ANN001 - window and waiter of render()
+    """Give the Inspect and Predict views something to show: a demo image, a few demo files."""
+    from cnn_studio.paths import demo_dataset_dir
+
+    images = sorted((demo_dataset_dir() / "test").glob("*/*_0000.png"))
+    if attr == "inspect_view" and images and hasattr(window.inspect_view, "set_image_path"):
+        window.inspect_view.set_image_path(str(images[1]))
+        wait(lambda: not window.inspect_view.is_busy(), timeout=120.0)
+    elif attr == "predict_view" and images and hasattr(window.predict_view, "add_paths"):
+        window.predict_view.add_paths([str(p) for p in images[:3]])
+        wait(lambda: not window.predict_view.is_busy(), timeout=120.0)
+
+
 if __name__ == "__main__":
-    for p in render(sys.argv[1] if len(sys.argv) > 1 else "docs"):
+    args = sys.argv[1:]
+    lang = args[args.index("--lang") + 1] if "--lang" in args else None
+    rest = [a for i, a in enumerate(args) if a not in ("--lang", "--no-lab") and (i == 0 or args[i - 1] != "--lang")]
+    for p in render(rest[0] if rest else "docs", language=lang, views=ALL_VIEWS if lang else VIEWS,
+                    lab="--no-lab" not in args):
         print(p)

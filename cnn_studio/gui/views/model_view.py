@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from cnn_studio.core.config import FreezeConfig
 from cnn_studio.core.models.freezing import BUTTON_PRESETS, PRESETS
+from cnn_studio.gui.i18n import core_text
 from cnn_studio.gui.widgets.common import format_count, set_names
 from cnn_studio.gui.widgets.layer_tree import PATH_ROLE, LayerTree
 from cnn_studio.gui.widgets.lr_options import LrOptions
@@ -24,8 +25,10 @@ from cnn_studio.gui.widgets.strategy_guide import StrategyGuide
 from cnn_studio.gui.widgets.weights_picker import WeightsPicker
 
 FAMILY_TITLES = {
-    "basics": "Basics", "vgg": "VGG", "resnet_cifar": "ResNet for CIFAR",
-    "plain_cifar": "Plain nets (no shortcuts)", "transfer": "Transfer learning backbones",
+    "basics": QT_TRANSLATE_NOOP("ModelView", "Basics"), "vgg": "VGG",
+    "resnet_cifar": QT_TRANSLATE_NOOP("ModelView", "ResNet for CIFAR"),
+    "plain_cifar": QT_TRANSLATE_NOOP("ModelView", "Plain nets (no shortcuts)"),
+    "transfer": QT_TRANSLATE_NOOP("ModelView", "Transfer learning backbones"),
 }
 
 
@@ -140,8 +143,9 @@ class ModelView(QWidget):
         self.preset_buttons: dict[str, QPushButton] = {}
         for key in BUTTON_PRESETS:
             preset = PRESETS[key]
-            button = set_names(QPushButton(self.tr(preset.label)), f"preset_{key}", self.tr(preset.label))
-            button.setToolTip(self.tr(preset.explanation))
+            label = core_text(preset.label)  # core texts: translated in the "core" context
+            button = set_names(QPushButton(label), f"preset_{key}", label)
+            button.setToolTip(core_text(preset.explanation))
             button.clicked.connect(lambda _=False, k=key: self.apply_preset(k))
             presets.addWidget(button)
             self.preset_buttons[key] = button
@@ -165,9 +169,9 @@ class ModelView(QWidget):
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.picker.addTopLevelItem(group)
                 groups[info.family] = group
-            item = QTreeWidgetItem([info.title or info.name])
+            item = QTreeWidgetItem([core_text(info.title) or info.name])
             item.setData(0, PATH_ROLE, info.name)
-            item.setToolTip(0, info.description)
+            item.setToolTip(0, core_text(info.description))
             group.addChild(item)
         self.picker.expandAll()
 
@@ -273,7 +277,7 @@ class ModelView(QWidget):
         options = self.options.summary()
         self.info_label.setText(self.tr("<b>{title}</b><br>{description}<br>{size} · pretrained weights: {pre}<br>"
                                         "<i>{n} parameters for {k} classes</i>").format(
-            title=info.title, description=info.description, size=size,
+            title=core_text(info.title), description=core_text(info.description), size=size,
             pre=self.tr("yes") if info.has_pretrained else self.tr("no"), n=format_count(total), k=self.num_classes)
             + (self.tr("<br>Options: {options}").format(options=options) if options else ""))
 
@@ -295,7 +299,7 @@ class ModelView(QWidget):
                 else:
                     from cnn_studio.core.errors import ModelError
 
-                    raise ModelError("Select a layer in the tree first, then press 'Train from selected layer'.")
+                    raise ModelError(self.tr("Select a layer in the tree first, then press 'Train from selected layer'."))
         if preset == "custom":
             preset = "full"
         for p in self.model.parameters():
@@ -303,7 +307,7 @@ class ModelView(QWidget):
         apply_freeze(self.model, FreezeConfig(preset=preset, trainable_from=trainable_from,
                                               bn_policy=self.bn_policy.currentData()), self.info)
         self._preset, self._trainable_from, self._custom = preset, trainable_from, False
-        self.layer_tree.sync_from_model(self._preset)
+        self.layer_tree.sync_from_model(core_text(PRESETS[preset].label) if preset in PRESETS else preset)
         self._update_freeze_note()
         self.freeze_changed.emit()
 
