@@ -164,10 +164,18 @@ def core_strings() -> list[str]:
     from cnn_studio.core.models.freezing import PRESETS
     from cnn_studio.core.models.registry import get_model_info, list_models
 
+    from cnn_studio.core.lab.registry import get_experiment, list_experiments
+    from cnn_studio.core.models.transfer import STRATEGIES
+
     texts = [t for p in PRESETS.values() for t in (p.label, p.explanation)]
     for name in list_models():
         info = get_model_info(name)
         texts += [info.title, info.description]
+        texts += [t for o in info.option_specs for t in (o.title, o.help)]  # the Model view's options
+    texts += [t for s in STRATEGIES for t in (s.title, s.advice, s.reason)]  # the transfer-learning guide
+    for name in list_experiments():  # the Lab view
+        e = get_experiment(name)
+        texts += [e.title, e.idea, e.claim, e.paper_figure]
     return sorted({t for t in texts if t})
 
 

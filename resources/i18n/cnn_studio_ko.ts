@@ -45,6 +45,25 @@
         </message>
     </context>
     <context>
+        <name>BudgetBox</name>
+        <message>
+            <source>Budget</source>
+            <translation>예산</translation>
+        </message>
+        <message>
+            <source>quick: minutes on a laptop, shows the effect</source>
+            <translation>quick: 노트북에서 몇 분, 효과가 보임</translation>
+        </message>
+        <message>
+            <source>paper: the paper's settings</source>
+            <translation>paper: 논문의 설정</translation>
+        </message>
+        <message>
+            <source>smoke: seconds, a first look</source>
+            <translation>smoke: 몇 초, 첫 확인용</translation>
+        </message>
+    </context>
+    <context>
         <name>CellGradcamBar</name>
         <message>
             <source>Grad-CAM</source>
@@ -447,6 +466,25 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
         </message>
     </context>
     <context>
+        <name>FinishedExperiments</name>
+        <message>
+            <source>Finished experiments</source>
+            <translation>끝난 실험</translation>
+        </message>
+        <message>
+            <source>Experiment</source>
+            <translation>실험</translation>
+        </message>
+        <message>
+            <source>Budget</source>
+            <translation>예산</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>결과</translation>
+        </message>
+    </context>
+    <context>
         <name>GradcamPanel</name>
         <message>
             <source>Class to explain</source>
@@ -655,6 +693,191 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
         </message>
     </context>
     <context>
+        <name>LabCurves</name>
+        <message>
+            <source>Error per run: training (thin), held-out (bold)</source>
+            <translation>실행별 오차: 학습(가는 선), 검증(굵은 선)</translation>
+        </message>
+        <message>
+            <source>error (%)</source>
+            <translation>오차 (%)</translation>
+        </message>
+        <message>
+            <source>epoch</source>
+            <translation>에폭</translation>
+        </message>
+    </context>
+    <context>
+        <name>LabResult</name>
+        <message>
+            <source>The experiment was stopped before all its runs finished. </source>
+            <translation>모든 실행이 끝나기 전에 실험이 멈췄습니다. </translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Claim:&lt;/b&gt; {claim}&lt;br&gt;&lt;b&gt;Result: &lt;span style='color:{colour}'&gt;{word}&lt;/span&gt;&lt;/b&gt; {status}{summary}</source>
+            <translation>&lt;b&gt;주장:&lt;/b&gt; {claim}&lt;br&gt;&lt;b&gt;결과: &lt;span style='color:{colour}'&gt;{word}&lt;/span&gt;&lt;/b&gt; {status}{summary}</translation>
+        </message>
+        <message>
+            <source>This experiment has no verdict yet: continue it to finish its runs.</source>
+            <translation>이 실험에는 아직 판정이 없습니다. 이어서 실행해 남은 실행을 끝내세요.</translation>
+        </message>
+        <message>
+            <source>No figure yet.</source>
+            <translation>아직 그림이 없습니다.</translation>
+        </message>
+        <message>
+            <source>The verdict (the lecture's claim, and whether these runs show it) and the experiment's figure appear here when the queue has finished.</source>
+            <translation>대기열이 끝나면 판정(강의의 주장과 이 실행들이 그것을 보여 주는지)과 실험 그림이 여기에 나타납니다.</translation>
+        </message>
+    </context>
+    <context>
+        <name>LabView</name>
+        <message>
+            <source>&lt;b&gt;Experiments&lt;/b&gt;</source>
+            <translation>&lt;b&gt;실험&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Experiments</source>
+            <translation>실험</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Finished experiments&lt;/b&gt;</source>
+            <translation>&lt;b&gt;끝난 실험&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Dataset folder of the experiment</source>
+            <translation>실험의 데이터셋 폴더</translation>
+        </message>
+        <message>
+            <source>Open a dataset, or choose a folder of class folders</source>
+            <translation>데이터셋을 열거나 클래스 폴더들이 든 폴더를 고르세요</translation>
+        </message>
+        <message>
+            <source>Choose…</source>
+            <translation>고르기…</translation>
+        </message>
+        <message>
+            <source>Choose the dataset folder</source>
+            <translation>데이터셋 폴더 고르기</translation>
+        </message>
+        <message>
+            <source>Dataset</source>
+            <translation>데이터셋</translation>
+        </message>
+        <message>
+            <source>Budget</source>
+            <translation>예산</translation>
+        </message>
+        <message>
+            <source>Estimate</source>
+            <translation>예상 시간</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>시작</translation>
+        </message>
+        <message>
+            <source>Start the experiment</source>
+            <translation>실험 시작</translation>
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation>일시 정지</translation>
+        </message>
+        <message>
+            <source>Pause or resume the queue</source>
+            <translation>대기열 일시 정지 또는 재개</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>멈춤</translation>
+        </message>
+        <message>
+            <source>Stop the queue (the current run is kept)</source>
+            <translation>대기열 멈춤 (현재 실행은 보존됨)</translation>
+        </message>
+        <message>
+            <source>Continue</source>
+            <translation>이어서 실행</translation>
+        </message>
+        <message>
+            <source>Continue the selected stopped experiment</source>
+            <translation>선택한 멈춘 실험을 이어서 실행</translation>
+        </message>
+        <message>
+            <source>Open experiment folder</source>
+            <translation>실험 폴더 열기</translation>
+        </message>
+        <message>
+            <source>Open the experiment folder</source>
+            <translation>실험 폴더 열기</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;{title}&lt;/b&gt;&lt;br&gt;{idea}&lt;br&gt;&lt;i&gt;Reproduces:&lt;/i&gt; {figure}&lt;br&gt;&lt;i&gt;Claim:&lt;/i&gt; {claim}</source>
+            <translation>&lt;b&gt;{title}&lt;/b&gt;&lt;br&gt;{idea}&lt;br&gt;&lt;i&gt;재현하는 그림:&lt;/i&gt; {figure}&lt;br&gt;&lt;i&gt;주장:&lt;/i&gt; {claim}</translation>
+        </message>
+        <message>
+            <source>Choose a dataset folder to see the plan and its time estimate.</source>
+            <translation>데이터셋 폴더를 고르면 계획과 예상 시간이 보입니다.</translation>
+        </message>
+        <message>
+            <source>Estimating…</source>
+            <translation>예상 시간 계산 중…</translation>
+        </message>
+        <message>
+            <source>Opening the dataset…</source>
+            <translation>데이터셋 여는 중…</translation>
+        </message>
+        <message>
+            <source>Paused; press Resume to continue.</source>
+            <translation>일시 정지됨. 계속하려면 이어서 학습을 누르세요.</translation>
+        </message>
+        <message>
+            <source>Running…</source>
+            <translation>실행 중…</translation>
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation>이어서 학습</translation>
+        </message>
+        <message>
+            <source>Stopping… (the current run saves its last checkpoint)</source>
+            <translation>멈추는 중… (현재 실행이 마지막 체크포인트를 저장합니다)</translation>
+        </message>
+        <message>
+            <source>Planned {n} runs in {folder}.</source>
+            <translation>{folder}에 실행 {n}개를 계획했습니다.</translation>
+        </message>
+        <message>
+            <source>%p% · about {h}:{m:02d}:{s:02d} left</source>
+            <translation>%p% · 약 {h}:{m:02d}:{s:02d} 남음</translation>
+        </message>
+        <message>
+            <source>Run {i} of {n} ({run}): epoch {e} of {epochs}.</source>
+            <translation>실행 {i}/{n} ({run}): 에폭 {e}/{epochs}.</translation>
+        </message>
+        <message>
+            <source>Run {i} of {n} ({run}) started.</source>
+            <translation>실행 {i}/{n} ({run}) 시작.</translation>
+        </message>
+        <message>
+            <source>Run {run} failed: {message}</source>
+            <translation>실행 {run} 실패: {message}</translation>
+        </message>
+        <message>
+            <source>The experiment finished in {h}:{m:02d}:{s:02d}.</source>
+            <translation>실험이 {h}:{m:02d}:{s:02d}만에 끝났습니다.</translation>
+        </message>
+        <message>
+            <source>The experiment stopped after {h}:{m:02d}:{s:02d}; select it and press Continue to finish it.</source>
+            <translation>실험이 {h}:{m:02d}:{s:02d} 후에 멈췄습니다. 끝내려면 실험을 선택하고 이어서 실행을 누르세요.</translation>
+        </message>
+        <message>
+            <source>The experiment was stopped; select it and press Continue to finish it.</source>
+            <translation>실험이 멈췄습니다. 끝내려면 실험을 선택하고 이어서 실행을 누르세요.</translation>
+        </message>
+    </context>
+    <context>
         <name>LanguageMenu</name>
         <message>
             <source>&amp;Language</source>
@@ -697,8 +920,24 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>출력 모양</translation>
         </message>
         <message>
+            <source>Keras name</source>
+            <translation>Keras 이름</translation>
+        </message>
+        <message>
             <source>Parameters</source>
             <translation>파라미터</translation>
+        </message>
+        <message>
+            <source>{path} (Keras: {keras})</source>
+            <translation>{path} (Keras: {keras})</translation>
+        </message>
+        <message>
+            <source>Train from {keras} ({path}) on</source>
+            <translation>{keras} ({path})부터 학습</translation>
+        </message>
+        <message>
+            <source>Train from {path} on</source>
+            <translation>{path}부터 학습</translation>
         </message>
         <message>
             <source>Trainable: &lt;b&gt;{t}&lt;/b&gt; · Frozen: &lt;b&gt;{f}&lt;/b&gt; · preset: {p}</source>
@@ -706,119 +945,7 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
         </message>
     </context>
     <context>
-        <name>MainWindow</name>
-        <message>
-            <source>CNN Studio</source>
-            <translation>CNN Studio</translation>
-        </message>
-        <message>
-            <source>Views</source>
-            <translation>화면</translation>
-        </message>
-        <message>
-            <source>1 Dataset</source>
-            <translation>1 데이터셋</translation>
-        </message>
-        <message>
-            <source>2 Model</source>
-            <translation>2 모델</translation>
-        </message>
-        <message>
-            <source>3 Train</source>
-            <translation>3 학습</translation>
-        </message>
-        <message>
-            <source>Runs</source>
-            <translation>실행 목록</translation>
-        </message>
-        <message>
-            <source>Results</source>
-            <translation>결과</translation>
-        </message>
-        <message>
-            <source>Inspect</source>
-            <translation>살펴보기</translation>
-        </message>
-        <message>
-            <source>Predict</source>
-            <translation>예측</translation>
-        </message>
-        <message>
-            <source>Ready</source>
-            <translation>준비됨</translation>
-        </message>
-        <message>
-            <source>Opening dataset…</source>
-            <translation>데이터셋 여는 중…</translation>
-        </message>
-        <message>
-            <source>CNN Studio — {name}</source>
-            <translation>CNN Studio — {name}</translation>
-        </message>
-        <message>
-            <source>CPU ({n} threads)</source>
-            <translation>CPU (스레드 {n}개)</translation>
-        </message>
-        <message>
-            <source>Open a dataset first (Ctrl+O, or drop a folder on the window).</source>
-            <translation>먼저 데이터셋을 여세요 (Ctrl+O, 또는 창에 폴더를 끌어다 놓기).</translation>
-        </message>
-        <message>
-            <source>Pick a model in the Model view.</source>
-            <translation>모델 화면에서 모델을 고르세요.</translation>
-        </message>
-        <message>
-            <source>Training…</source>
-            <translation>학습 중…</translation>
-        </message>
-        <message>
-            <source>Paused</source>
-            <translation>일시 정지됨</translation>
-        </message>
-        <message>
-            <source>Stopping… (saving the last checkpoint)</source>
-            <translation>멈추는 중… (마지막 체크포인트 저장 중)</translation>
-        </message>
-        <message>
-            <source>Training in progress</source>
-            <translation>학습 진행 중</translation>
-        </message>
-        <message>
-            <source>A run is training. Stop it (the last checkpoint is kept) and close?</source>
-            <translation>학습이 진행 중입니다. 멈추고 (마지막 체크포인트는 남습니다) 닫을까요?</translation>
-        </message>
-    </context>
-    <context>
-        <name>ModelView</name>
-        <message>
-            <source>Basics</source>
-            <translation>기본</translation>
-        </message>
-        <message>
-            <source>ResNet for CIFAR</source>
-            <translation>CIFAR용 ResNet</translation>
-        </message>
-        <message>
-            <source>Plain nets (no shortcuts)</source>
-            <translation>평범한 망 (plain net, 지름길 연결 없음)</translation>
-        </message>
-        <message>
-            <source>Transfer learning backbones</source>
-            <translation>전이학습 (transfer learning) 백본</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Model&lt;/b&gt;</source>
-            <extracomment>any setting this view puts in the config changed (model, weights, freezing, BatchNorm, lr multipliers)</extracomment>
-            <translation>&lt;b&gt;모델&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <source>Model picker</source>
-            <translation>모델 선택</translation>
-        </message>
-        <message>
-            <source>Note: the starting weights are random, so freezing layers only limits what the network can learn. Freeze presets are meant for pretrained weights; use Full fine-tune to train from scratch.</source>
-            <translation>참고: 시작 가중치가 무작위이므로 층을 동결하면 신경망이 배울 수 있는 것만 줄어듭니다. 동결 프리셋은 사전 학습된 가중치용입니다. 처음부터 학습하려면 전체 미세 조정을 쓰세요.</translation>
-        </message>
+        <name>LrOptions</name>
         <message>
             <source>BatchNorm policy</source>
             <translation>배치 정규화 (BatchNorm) 방식</translation>
@@ -879,9 +1006,175 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <source>Remove the selected multiplier</source>
             <translation>선택한 배수 제거</translation>
         </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
         <message>
-            <source>&lt;b&gt;{title}&lt;/b&gt;&lt;br&gt;{description}&lt;br&gt;Input {size}×{size} px · pretrained weights: {pre}</source>
-            <translation>&lt;b&gt;{title}&lt;/b&gt;&lt;br&gt;{description}&lt;br&gt;입력 {size}×{size} px · 사전 학습 가중치: {pre}</translation>
+            <source>CNN Studio</source>
+            <translation>CNN Studio</translation>
+        </message>
+        <message>
+            <source>Views</source>
+            <translation>화면</translation>
+        </message>
+        <message>
+            <source>1 Dataset</source>
+            <translation>1 데이터셋</translation>
+        </message>
+        <message>
+            <source>2 Model</source>
+            <translation>2 모델</translation>
+        </message>
+        <message>
+            <source>3 Train</source>
+            <translation>3 학습</translation>
+        </message>
+        <message>
+            <source>Runs</source>
+            <translation>실행 목록</translation>
+        </message>
+        <message>
+            <source>Results</source>
+            <translation>결과</translation>
+        </message>
+        <message>
+            <source>Inspect</source>
+            <translation>살펴보기</translation>
+        </message>
+        <message>
+            <source>Predict</source>
+            <translation>예측</translation>
+        </message>
+        <message>
+            <source>Lab</source>
+            <translation>실험실</translation>
+        </message>
+        <message>
+            <source>Ready</source>
+            <translation>준비됨</translation>
+        </message>
+        <message>
+            <source>Opening dataset…</source>
+            <translation>데이터셋 여는 중…</translation>
+        </message>
+        <message>
+            <source>CNN Studio — {name}</source>
+            <translation>CNN Studio — {name}</translation>
+        </message>
+        <message>
+            <source>CPU ({n} threads)</source>
+            <translation>CPU (스레드 {n}개)</translation>
+        </message>
+        <message>
+            <source>Open a dataset first (Ctrl+O, or drop a folder on the window).</source>
+            <translation>먼저 데이터셋을 여세요 (Ctrl+O, 또는 창에 폴더를 끌어다 놓기).</translation>
+        </message>
+        <message>
+            <source>Pick a model in the Model view.</source>
+            <translation>모델 화면에서 모델을 고르세요.</translation>
+        </message>
+        <message>
+            <source>Training…</source>
+            <translation>학습 중…</translation>
+        </message>
+        <message>
+            <source>Paused</source>
+            <translation>일시 정지됨</translation>
+        </message>
+        <message>
+            <source>Stopping… (saving the last checkpoint)</source>
+            <translation>멈추는 중… (마지막 체크포인트 저장 중)</translation>
+        </message>
+        <message>
+            <source>Experiment in progress</source>
+            <translation>실험 진행 중</translation>
+        </message>
+        <message>
+            <source>A lab experiment is running. Stop it (the current run keeps its last checkpoint, so Continue can finish it later) and close?</source>
+            <translation>실험실 실험이 실행 중입니다. 멈추고 닫을까요? (현재 실행은 마지막 체크포인트를 보존하므로 나중에 이어서 실행으로 끝낼 수 있습니다)</translation>
+        </message>
+        <message>
+            <source>Training in progress</source>
+            <translation>학습 진행 중</translation>
+        </message>
+        <message>
+            <source>A run is training. Stop it (the last checkpoint is kept) and close?</source>
+            <translation>학습이 진행 중입니다. 멈추고 (마지막 체크포인트는 남습니다) 닫을까요?</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelOptions</name>
+        <message>
+            <source>Model options</source>
+            <translation>모델 옵션</translation>
+        </message>
+        <message>
+            <source>Model option {title}</source>
+            <translation>모델 옵션 {title}</translation>
+        </message>
+        <message>
+            <source>On</source>
+            <translation>켜기</translation>
+        </message>
+        <message>
+            <source>on</source>
+            <translation>켜짐</translation>
+        </message>
+        <message>
+            <source>off</source>
+            <translation>꺼짐</translation>
+        </message>
+        <message>
+            <source>{title}: {value}</source>
+            <translation>{title}: {value}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelView</name>
+        <message>
+            <source>Basics</source>
+            <translation>기본</translation>
+        </message>
+        <message>
+            <source>ResNet for CIFAR</source>
+            <translation>CIFAR용 ResNet</translation>
+        </message>
+        <message>
+            <source>Plain nets (no shortcuts)</source>
+            <translation>평범한 망 (plain net, 지름길 연결 없음)</translation>
+        </message>
+        <message>
+            <source>Transfer learning backbones</source>
+            <translation>전이학습 (transfer learning) 백본</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Model&lt;/b&gt;</source>
+            <extracomment>any setting this view puts in the config changed (model, weights, freezing, BatchNorm, lr multipliers) a cell of the transfer-learning guide was chosen (a core.models.transfer.TransferStrategy)</extracomment>
+            <translation>&lt;b&gt;모델&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>Model picker</source>
+            <translation>모델 선택</translation>
+        </message>
+        <message>
+            <source>Note: the starting weights are random, so freezing layers only limits what the network can learn. Freeze presets are meant for pretrained weights; use Full fine-tune to train from scratch.</source>
+            <translation>참고: 시작 가중치가 무작위이므로 층을 동결하면 신경망이 배울 수 있는 것만 줄어듭니다. 동결 프리셋은 사전 학습된 가중치용입니다. 처음부터 학습하려면 전체 미세 조정을 쓰세요.</translation>
+        </message>
+        <message>
+            <source>Training input {size}×{size} px (designed for {design} px)</source>
+            <translation>학습 입력 {size}×{size} px (설계 크기 {design} px)</translation>
+        </message>
+        <message>
+            <source>Input {size}×{size} px; open a dataset to see the size training will use</source>
+            <translation>입력 {size}×{size} px. 학습에 쓸 크기를 보려면 데이터셋을 여세요</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;{title}&lt;/b&gt;&lt;br&gt;{description}&lt;br&gt;{size} · pretrained weights: {pre}&lt;br&gt;&lt;i&gt;{n} parameters for {k} classes&lt;/i&gt;</source>
+            <translation>&lt;b&gt;{title}&lt;/b&gt;&lt;br&gt;{description}&lt;br&gt;{size} · 사전 학습 가중치: {pre}&lt;br&gt;&lt;i&gt;클래스 {k}개에 파라미터 {n}개&lt;/i&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;br&gt;Options: {options}</source>
+            <translation>&lt;br&gt;옵션: {options}</translation>
         </message>
         <message>
             <source>yes</source>
@@ -892,16 +1185,31 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>없음</translation>
         </message>
         <message>
-            <source>&lt;br&gt;&lt;i&gt;{n} parameters for {k} classes&lt;/i&gt;</source>
-            <translation>&lt;br&gt;&lt;i&gt;클래스 {k}개 기준 파라미터 {n}개&lt;/i&gt;</translation>
-        </message>
-        <message>
             <source>Select a layer in the tree first, then press 'Train from selected layer'.</source>
             <translation>먼저 트리에서 층을 고른 뒤 '선택한 층부터 학습'을 누르세요.</translation>
         </message>
         <message>
             <source>custom</source>
             <translation>사용자 지정</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlanEstimate</name>
+        <message>
+            <source>about {h} h {m} min</source>
+            <translation>약 {h}시간 {m}분</translation>
+        </message>
+        <message>
+            <source>about {m} min</source>
+            <translation>약 {m}분</translation>
+        </message>
+        <message>
+            <source>about {s} s</source>
+            <translation>약 {s}초</translation>
+        </message>
+        <message>
+            <source>{time} for {n} runs on {train} training and {held} held-out images ({size} px, {classes} classes) on this computer.</source>
+            <translation>이 컴퓨터에서 {time}: 실행 {n}개, 학습 이미지 {train}개와 검증 이미지 {held}개 ({size} px, 클래스 {classes}개).</translation>
         </message>
     </context>
     <context>
@@ -1350,6 +1658,45 @@ Double-click to open it in the Inspect view.</source>
         <message>
             <source>Open a run folder</source>
             <translation>실행 폴더 열기</translation>
+        </message>
+    </context>
+    <context>
+        <name>StrategyGuide</name>
+        <message>
+            <source>Transfer-learning guide</source>
+            <translation>전이학습 안내</translation>
+        </message>
+        <message>
+            <source>Similar to ImageNet</source>
+            <translation>ImageNet과 비슷함</translation>
+        </message>
+        <message>
+            <source>Different from ImageNet</source>
+            <translation>ImageNet과 다름</translation>
+        </message>
+        <message>
+            <source>Small dataset</source>
+            <translation>작은 데이터셋</translation>
+        </message>
+        <message>
+            <source>Large dataset</source>
+            <translation>큰 데이터셋</translation>
+        </message>
+        <message>
+            <source>Transfer strategy: {title}</source>
+            <translation>전이학습 전략: {title}</translation>
+        </message>
+        <message>
+            <source>Choose the cell that describes your data: its recommendation is applied to the model, the freezing and the augmentation.</source>
+            <translation>내 데이터에 맞는 칸을 고르세요. 그 권장 설정이 모델, 고정할 층, 데이터 증강에 적용됩니다.</translation>
+        </message>
+        <message>
+            <source>Training starts at {layer}.</source>
+            <translation>학습은 {layer}부터 합니다.</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;{title}&lt;/b&gt;: {advice} {start}&lt;br&gt;&lt;i&gt;Why:&lt;/i&gt; {reason} Backbone learning rate × {mult}.</source>
+            <translation>&lt;b&gt;{title}&lt;/b&gt;: {advice} {start}&lt;br&gt;&lt;i&gt;이유:&lt;/i&gt; {reason} 백본 학습률 × {mult}.</translation>
         </message>
     </context>
     <context>
@@ -1809,10 +2156,69 @@ PyTorch로 합성곱 신경망 (CNN)을 학습하고 이해합니다.</translati
         </message>
     </context>
     <context>
+        <name>widget</name>
+        <message>
+            <source>shown</source>
+            <translation>확인됨</translation>
+        </message>
+        <message>
+            <source>not shown</source>
+            <translation>확인되지 않음</translation>
+        </message>
+        <message>
+            <source>inconclusive</source>
+            <translation>판단 불가</translation>
+        </message>
+        <message>
+            <source>completed</source>
+            <translation>완료</translation>
+        </message>
+        <message>
+            <source>stopped</source>
+            <translation>멈춤</translation>
+        </message>
+        <message>
+            <source>unfinished</source>
+            <translation>미완료</translation>
+        </message>
+    </context>
+    <context>
         <name>core</name>
+        <message>
+            <source>A network trained on ImageNet has already learned edges, textures and object parts. On a small dataset you reuse them: freeze the network and train a new head (feature extraction), or also retrain the last stage, or fine-tune everything with a smaller learning rate for the pretrained layers. Which is best depends on the dataset's size and its similarity to ImageNet.</source>
+            <translation>ImageNet으로 학습한 신경망은 이미 경계, 질감, 물체의 부분을 배웠습니다. 작은 데이터셋에서는 이를 재사용합니다: 신경망을 고정하고 새 분류기만 학습하거나(특징 추출), 마지막 단계도 다시 학습하거나, 사전 학습된 층의 학습률을 낮춰 전체를 미세 조정합니다. 무엇이 가장 좋은지는 데이터셋의 크기와 ImageNet과의 유사성에 달려 있습니다.</translation>
+        </message>
+        <message>
+            <source>A: parameter-free identity with zero-padded channels (the paper's choice for CIFAR); B: 1x1 convolution projections where the shape changes.</source>
+            <translation>A: 채널을 0으로 채운 파라미터 없는 항등 연결(논문의 CIFAR 선택), B: 모양이 바뀌는 곳에서 1x1 합성곱 투영.</translation>
+        </message>
+        <message>
+            <source>BatchNorm</source>
+            <translation>배치 정규화</translation>
+        </message>
+        <message>
+            <source>BatchNorm after every convolution; turn it off to see how much it speeds up and stabilises training.</source>
+            <translation>모든 합성곱 뒤의 배치 정규화(BatchNorm). 꺼 보면 학습을 얼마나 빠르고 안정적으로 만드는지 볼 수 있습니다.</translation>
+        </message>
+        <message>
+            <source>BatchNorm normalises each layer's inputs over the mini-batch, so every layer sees inputs of a steady scale while the earlier layers change. The same network then learns in fewer epochs at the same learning rate, and tolerates a learning rate that makes the plain version fail.</source>
+            <translation>배치 정규화(BatchNorm)는 각 층의 입력을 미니배치 단위로 정규화하므로, 앞쪽 층이 바뀌어도 모든 층이 일정한 크기의 입력을 받습니다. 그래서 같은 신경망이 같은 학습률에서 더 적은 에폭으로 배우고, 정규화 없는 버전이 실패하는 학습률도 견딥니다.</translation>
+        </message>
+        <message>
+            <source>BatchNorm: faster training and larger learning rates</source>
+            <translation>배치 정규화: 더 빠른 학습과 더 큰 학습률</translation>
+        </message>
         <message>
             <source>Custom</source>
             <translation>사용자 지정</translation>
+        </message>
+        <message>
+            <source>Degradation: deeper plain nets train worse, ResNets do not</source>
+            <translation>성능 저하: 깊은 일반 신경망은 더 못 배우지만 ResNet은 아니다</translation>
+        </message>
+        <message>
+            <source>Early layers detect edges and colours that suit any image, but the last stage's ImageNet object parts do not fit your images, and too few images forbid training more.</source>
+            <translation>앞쪽 층은 어떤 이미지에나 맞는 경계와 색을 찾지만, 마지막 단계의 ImageNet 물체 부분은 내 이미지에 맞지 않고, 이미지가 너무 적어 더 많이 학습할 수는 없습니다.</translation>
         </message>
         <message>
             <source>EfficientNet-B0 (ImageNet)</source>
@@ -1827,6 +2233,10 @@ PyTorch로 합성곱 신경망 (CNN)을 학습하고 이해합니다.</translati
             <translation>EfficientNet-Lite0: 모바일 하드웨어용으로 단순화한 EfficientNet-B0 (ReLU6, squeeze-and-excitation 없음). ImageNet 가중치가 CNN Studio에 들어 있어 인터넷 없이도 전이학습을 할 수 있습니다. [-1, 1]로 조정한 224x224 입력용입니다.</translation>
         </message>
         <message>
+            <source>Enough data lets the deeper layers adapt without overfitting, and the small rate keeps the already useful ImageNet features from being destroyed early in training.</source>
+            <translation>데이터가 충분하면 깊은 층이 과적합 없이 적응할 수 있고, 작은 학습률은 이미 유용한 ImageNet 특징이 학습 초기에 망가지지 않게 합니다.</translation>
+        </message>
+        <message>
             <source>Feature extraction</source>
             <translation>특징 추출</translation>
         </message>
@@ -1835,8 +2245,48 @@ PyTorch로 합성곱 신경망 (CNN)을 학습하고 이해합니다.</translati
             <translation>마지막 단계 미세 조정</translation>
         </message>
         <message>
+            <source>Fine-tune the last stage</source>
+            <translation>마지막 단계 미세 조정</translation>
+        </message>
+        <message>
+            <source>Fine-tune the last stages</source>
+            <translation>마지막 단계들 미세 조정</translation>
+        </message>
+        <message>
+            <source>Fine-tune the last two stages and the classifier, the pretrained layers at a tenth of the learning rate, keeping the earliest layers frozen.</source>
+            <translation>마지막 두 단계와 분류기를 미세 조정하고, 사전 학습된 층은 학습률의 10분의 1로, 가장 앞쪽 층은 고정한 채 둡니다.</translation>
+        </message>
+        <message>
+            <source>First-layer filters: random, trained, ImageNet</source>
+            <translation>첫 층 필터: 무작위, 학습 후, ImageNet</translation>
+        </message>
+        <message>
+            <source>Freeze the early layers and fine-tune the last stage (from block5_conv1 in VGG-16) and the classifier, the pretrained layers at a tenth of the learning rate, with strong augmentation.</source>
+            <translation>앞쪽 층을 고정하고 마지막 단계(VGG-16에서는 block5_conv1부터)와 분류기를 미세 조정합니다. 사전 학습된 층은 학습률의 10분의 1로, 강한 데이터 증강과 함께 학습합니다.</translation>
+        </message>
+        <message>
+            <source>Freeze the whole pretrained network and train only the new classifier, with strong augmentation.</source>
+            <translation>사전 학습된 신경망 전체를 고정하고 새 분류기만 강한 데이터 증강과 함께 학습합니다.</translation>
+        </message>
+        <message>
             <source>Full fine-tune</source>
             <translation>전체 미세 조정</translation>
+        </message>
+        <message>
+            <source>He et al. 2015, Deep Residual Learning, Fig. 1 and Fig. 6 (CIFAR-10)</source>
+            <translation>He et al. 2015, Deep Residual Learning, 그림 1과 그림 6 (CIFAR-10)</translation>
+        </message>
+        <message>
+            <source>ImageNet features already describe photos like yours, and with little data any fine-tuned convolution would overfit.</source>
+            <translation>ImageNet 특징이 이미 내 사진 같은 이미지를 잘 설명하고, 데이터가 적으면 미세 조정한 합성곱은 과적합됩니다.</translation>
+        </message>
+        <message>
+            <source>Ioffe &amp; Szegedy 2015, Batch Normalization, Fig. 1(a) and Fig. 2 (time to accuracy)</source>
+            <translation>Ioffe &amp; Szegedy 2015, Batch Normalization, 그림 1(a)와 그림 2 (정확도 도달 시간)</translation>
+        </message>
+        <message>
+            <source>Krizhevsky et al. 2012, ImageNet classification with deep CNNs, Fig. 3</source>
+            <translation>Krizhevsky et al. 2012, ImageNet classification with deep CNNs, 그림 3</translation>
         </message>
         <message>
             <source>MobileNetV3-Large (ImageNet)</source>
@@ -1927,8 +2377,20 @@ PyTorch로 합성곱 신경망 (CNN)을 학습하고 이해합니다.</translati
             <translation>지름길 연결을 뺀 ResNet-56: 같은 56개 층을 그냥 쌓은 평범한 망 (plain net). 논문의 성능 저하 (degradation) 실험을 위해 resnet56과 나란히 학습해 보세요. 평범한 망은 깊을수록 학습 오차가 더 높아지고, 잔차 연결 (residual connection)이 이를 해결합니다.</translation>
         </message>
         <message>
+            <source>Shortcut</source>
+            <translation>지름길 연결(shortcut)</translation>
+        </message>
+        <message>
             <source>Simple CNN</source>
             <translation>간단한 CNN</translation>
+        </message>
+        <message>
+            <source>Stacking more layers should never hurt: a deeper net could copy the shallower one and make the extra layers identities. Yet a plain 56-layer net reaches a higher training error than a 20-layer one, an optimisation problem rather than overfitting. Residual connections make identities easy to learn, and then depth helps.</source>
+            <translation>층을 더 쌓아도 나빠질 이유는 없어 보입니다: 깊은 신경망은 얕은 신경망을 그대로 따라 하고 추가 층을 항등 함수로 만들 수 있으니까요. 그런데 56층 일반 신경망은 20층보다 학습 오차가 더 높습니다. 과적합이 아니라 최적화의 문제입니다. 잔차 연결은 항등 함수를 쉽게 배우게 하고, 그러면 깊이가 도움이 됩니다.</translation>
+        </message>
+        <message>
+            <source>Starting from ImageNet weights reaches a higher held-out accuracy than training the same network from scratch in the same number of epochs.</source>
+            <translation>같은 에폭 수에서 ImageNet 가중치로 시작하면 같은 신경망을 처음부터 학습할 때보다 검증 정확도가 높습니다.</translation>
         </message>
         <message>
             <source>The CIFAR ResNet of He et al. 2015 (section 4.2) with 110 layers: a 3x3 stem, three stages of 18 residual blocks on 32x32, 16x16 and 8x8 maps with 16, 32 and 64 filters, global average pooling and a linear layer. Shortcut option A (parameter-free zero padding, as in the paper) or B (1x1 projections).</source>
@@ -1955,8 +2417,28 @@ PyTorch로 합성곱 신경망 (CNN)을 학습하고 이해합니다.</translati
             <translation>강의의 첫 합성곱 신경망: 3x3 합성곱, ReLU, 2x2 최대 풀링으로 된 블록 3개 (필터 32, 64, 128개) 뒤에 완전 연결 층, 드롭아웃, 출력 층이 옵니다 (softmax는 손실 함수에서 적용). 배치 정규화 (BatchNorm)를 켜고 끄며 학습이 얼마나 빨라지고 안정되는지 보세요. CPU에서 몇 분이면 학습됩니다.</translation>
         </message>
         <message>
+            <source>The first convolution of a trained network looks at raw pixels, and its filters become detectors of oriented edges and colour blobs, the same ones found in the visual cortex. At random initialisation they are noise; training turns them into smooth patterns, and ImageNet's millions of images make them the cleanest.</source>
+            <translation>학습된 신경망의 첫 합성곱은 원본 픽셀을 보며, 그 필터는 시각 피질에서 발견되는 것과 같은 방향성 경계와 색 얼룩의 검출기가 됩니다. 무작위 초기화에서는 잡음이지만, 학습이 매끄러운 패턴으로 바꾸고, ImageNet의 수백만 장 이미지가 가장 깔끔하게 만듭니다.</translation>
+        </message>
+        <message>
+            <source>The plain 56-layer net ends with a higher training error than the plain 20-layer net, while with residual connections the 56-layer net loses much less to its 20-layer twin, or gains.</source>
+            <translation>56층 일반 신경망은 20층 일반 신경망보다 학습 오차가 높게 끝나지만, 잔차 연결이 있으면 56층 신경망은 20층 쌍둥이보다 훨씬 덜 뒤지거나 오히려 앞섭니다.</translation>
+        </message>
+        <message>
             <source>Train from selected layer</source>
             <translation>선택한 층부터 학습</translation>
+        </message>
+        <message>
+            <source>Train the whole network, starting from the ImageNet weights, all layers at the full learning rate.</source>
+            <translation>ImageNet 가중치에서 시작해 신경망 전체를 모든 층에 같은 학습률로 학습합니다.</translation>
+        </message>
+        <message>
+            <source>Training turns the random first-layer filters into smoother edge and colour detectors, closer to the ImageNet filters.</source>
+            <translation>학습은 무작위 첫 층 필터를 더 매끄러운 경계와 색 검출기로, ImageNet 필터에 더 가깝게 바꿉니다.</translation>
+        </message>
+        <message>
+            <source>Transfer learning: four strategies compared</source>
+            <translation>전이학습: 네 가지 전략 비교</translation>
         </message>
         <message>
             <source>Use to experiment: tick exactly the layers to freeze in the layer tree, e.g. to see how much each stage contributes.</source>
@@ -1997,6 +2479,18 @@ PyTorch로 합성곱 신경망 (CNN)을 학습하고 이해합니다.</translati
         <message>
             <source>VGG-16 with BatchNorm for 32x32 images: thirteen 3x3 convolutions in five blocks (paths block1.conv1 ... block5.conv3, Keras' block1_conv1 ... block5_conv3) and one linear layer. A strong but heavy CIFAR baseline (about 93-94% on CIFAR-10 with augmentation).</source>
             <translation>32x32 이미지용 배치 정규화 VGG-16: 다섯 블록에 3x3 합성곱 13개 (경로 block1.conv1 … block5.conv3, Keras의 block1_conv1 … block5_conv3)와 선형 층 하나. 강하지만 무거운 CIFAR 기준 모델 (증강을 쓰면 CIFAR-10에서 약 93~94%).</translation>
+        </message>
+        <message>
+            <source>With BatchNorm the same network reaches a given held-out accuracy sooner at the same learning rate, and at a 10x larger learning rate it trains better than without BatchNorm.</source>
+            <translation>배치 정규화가 있으면 같은 신경망이 같은 학습률에서 주어진 검증 정확도에 더 빨리 도달하고, 10배 큰 학습률에서도 배치 정규화가 없을 때보다 더 잘 학습합니다.</translation>
+        </message>
+        <message>
+            <source>Yosinski et al. 2014, How transferable are features, Fig. 2; the course's 2x2 transfer guide</source>
+            <translation>Yosinski et al. 2014, How transferable are features, 그림 2; 강의의 2x2 전이학습 안내</translation>
+        </message>
+        <message>
+            <source>Your images need different features at every depth and there is enough data to learn them; the pretrained weights are only a better starting point than random ones.</source>
+            <translation>내 이미지는 모든 깊이에서 다른 특징이 필요하고 그것을 배울 데이터도 충분합니다. 사전 학습 가중치는 무작위 가중치보다 나은 출발점일 뿐입니다.</translation>
         </message>
         <message>
             <source>torchvision's EfficientNet-B0 (MBConv blocks with squeeze-and-excitation and SiLU), pretrained on ImageNet: high accuracy per parameter. Designed for 224x224 input.</source>

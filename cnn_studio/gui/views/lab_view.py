@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QL
                                QListWidgetItem, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from cnn_studio.core.training.events import EpochEnded, RunFailed, RunStarted
+from cnn_studio.gui.i18n import core_text
 from cnn_studio.gui.jobs import JobFailure, JobRunner
 from cnn_studio.gui.lab_runner import lab_job_function
 from cnn_studio.gui.widgets.common import set_names
@@ -150,7 +151,7 @@ class LabView(QWidget):
         from cnn_studio.core.lab.registry import get_experiment, list_experiments
 
         for name in list_experiments():
-            item = QListWidgetItem(get_experiment(name).title or name)
+            item = QListWidgetItem(core_text(get_experiment(name).title) or name)
             item.setData(DIR_ROLE, name)
             self.experiments.addItem(item)
         self.experiments.setCurrentRow(0)
@@ -176,8 +177,8 @@ class LabView(QWidget):
             return
         e = get_experiment(name).describe()
         self.about.setText(self.tr("<b>{title}</b><br>{idea}<br><i>Reproduces:</i> {figure}<br><i>Claim:</i> "
-                                   "{claim}").format(title=e["title"], idea=e["idea"], figure=e["paper_figure"],
-                                                     claim=e["claim"]))
+                                   "{claim}").format(title=core_text(e["title"]), idea=core_text(e["idea"]),
+                                                     figure=core_text(e["paper_figure"]), claim=core_text(e["claim"])))
         self.budget.set_budgets(e["budgets"])
         self._schedule_preview()
 

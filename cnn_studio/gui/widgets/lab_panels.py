@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from cnn_studio.gui.i18n import core_text
 from cnn_studio.gui.widgets.common import set_names
 from cnn_studio.gui.widgets.plots import PALETTE, SeriesBuffer, make_curve, make_plot
 
@@ -19,6 +20,14 @@ def format_duration(seconds: float) -> tuple[int, int, int]:
     """Split ``seconds`` into (hours, minutes, seconds), rounded to the second."""
     total = int(round(max(0.0, seconds)))
     return total // 3600, total % 3600 // 60, total % 60
+
+
+def result_word(widget: QWidget, word: str) -> str:
+    """A verdict's or an experiment's state word (``shown``, ``stopped``...) in the user's language."""
+    words = {"shown": widget.tr("shown"), "not shown": widget.tr("not shown"),
+             "inconclusive": widget.tr("inconclusive"), "completed": widget.tr("completed"),
+             "stopped": widget.tr("stopped"), "unfinished": widget.tr("unfinished")}
+    return words.get(word, word)
 
 
 class BudgetBox(QComboBox):
@@ -88,7 +97,8 @@ class FinishedExperiments(QTreeWidget):
         self.clear()
         for entry in self.entries:
             word = (entry.get("verdict") or {}).get("result") or entry.get("status", "")
-            item = QTreeWidgetItem([Path(entry["experiment_dir"]).name, str(entry.get("budget", "")), self.tr(word)])
+            item = QTreeWidgetItem([Path(entry["experiment_dir"]).name, str(entry.get("budget", "")),
+                                    result_word(self, word)])
             item.setData(0, DIR_ROLE, entry["experiment_dir"])
             item.setToolTip(0, entry["experiment_dir"])
             self.addTopLevelItem(item)
@@ -202,7 +212,7 @@ class LabResult(QWidget):
                                                                     "runs finished. ")
             self.verdict.setText(self.tr("<b>Claim:</b> {claim}<br><b>Result: <span style='color:{colour}'>{word}"
                                          "</span></b> {status}{summary}").format(
-                claim=verdict.get("claim", ""), colour=colours.get(word, "#333"), word=self.tr(word),
+                claim=core_text(str(verdict.get("claim", ""))), colour=colours.get(word, "#333"), word=result_word(self, word),
                 status=status_line, summary=verdict.get("summary", "")))
         else:
             self.verdict.setText(self.tr("This experiment has no verdict yet: continue it to finish its runs."))

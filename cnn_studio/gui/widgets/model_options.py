@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
+from cnn_studio.gui.i18n import core_text
 from cnn_studio.gui.widgets.common import set_names
 
 
@@ -37,11 +38,11 @@ class ModelOptions(QGroupBox):
         for spec in self._specs:
             control = self._make_control(spec)
             self.controls[spec.name] = control
-            self._form.addRow(QLabel(self.tr(spec.title)), control)
+            self._form.addRow(QLabel(core_text(spec.title)), control)
         self.setVisible(bool(self._specs))
 
     def _make_control(self, spec: Any) -> QWidget:
-        name, accessible = f"option_{spec.name}", self.tr("Model option {title}").format(title=self.tr(spec.title))
+        name, accessible = f"option_{spec.name}", self.tr("Model option {title}").format(title=core_text(spec.title))
         if spec.choices is None and isinstance(spec.default, bool):
             box = set_names(QCheckBox(self.tr("On")), name, accessible)
             box.setChecked(spec.default)
@@ -54,7 +55,7 @@ class ModelOptions(QGroupBox):
             combo.setCurrentIndex(max(combo.findData(spec.default), 0))
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
             control = combo
-        control.setToolTip(self.tr(spec.help))
+        control.setToolTip(core_text(spec.help))
         return control
 
     def values(self) -> dict[str, Any]:
@@ -93,5 +94,5 @@ class ModelOptions(QGroupBox):
             value = self._value(spec)
             if value != spec.default:
                 shown = (self.tr("on") if value else self.tr("off")) if isinstance(value, bool) else str(value)
-                parts.append(self.tr("{title}: {value}").format(title=self.tr(spec.title), value=shown))
+                parts.append(self.tr("{title}: {value}").format(title=core_text(spec.title), value=shown))
         return ", ".join(parts)

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QSizePolicy, QWidget
 
+from cnn_studio.gui.i18n import core_text
 from cnn_studio.gui.widgets.common import set_names
 
 
@@ -35,10 +36,10 @@ class StrategyGuide(QGroupBox):
         rows, cols = {"small": 1, "large": 2}, {"similar": 1, "different": 2}
         self.buttons: dict[str, QPushButton] = {}
         for strategy in STRATEGIES:
-            button = set_names(QPushButton(self.tr(strategy.title)), f"strategy_{strategy.id}",
-                               self.tr("Transfer strategy: {title}").format(title=self.tr(strategy.title)))
+            button = set_names(QPushButton(core_text(strategy.title)), f"strategy_{strategy.id}",
+                               self.tr("Transfer strategy: {title}").format(title=core_text(strategy.title)))
             button.setCheckable(True)
-            button.setToolTip(self.tr(strategy.advice))
+            button.setToolTip(core_text(strategy.advice))
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             button.clicked.connect(lambda _=False, s=strategy: self.chosen.emit(s))
             grid.addWidget(button, rows[strategy.dataset_size], cols[strategy.similarity])
@@ -59,8 +60,8 @@ class StrategyGuide(QGroupBox):
         start = (self.tr("Training starts at {layer}.").format(layer=trainable_from) if trainable_from else "")
         self.explanation.setText(self.tr("<b>{title}</b>: {advice} {start}<br><i>Why:</i> {reason} Backbone "
                                          "learning rate × {mult}.").format(
-            title=self.tr(strategy.title), advice=self.tr(strategy.advice), start=start,
-            reason=self.tr(strategy.reason), mult=strategy.backbone_lr_mult))
+            title=core_text(strategy.title), advice=core_text(strategy.advice), start=start,
+            reason=core_text(strategy.reason), mult=strategy.backbone_lr_mult))
 
     def show_refused(self, message: str) -> None:
         """Say why the strategy could not be applied (e.g. the model has no pretrained weights)."""
