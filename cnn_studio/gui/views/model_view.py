@@ -61,6 +61,9 @@ class ModelView(QWidget):
         picker.setWidgetResizable(True)
         picker.setFrameShape(QFrame.Shape.NoFrame)
         picker.setWidget(self._build_picker())
+        picker.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # never clip the guide
+        picker.setMinimumWidth(picker.widget().minimumSizeHint().width()
+                               + picker.verticalScrollBar().sizeHint().width())
         splitter.addWidget(picker)
         splitter.addWidget(self._build_layers_panel())
         splitter.setSizes([380, 860])
