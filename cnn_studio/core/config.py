@@ -125,6 +125,9 @@ class TrainConfig:
     compile: bool = False
     # Distributed runs (torchrun): convert BatchNorm to SyncBatchNorm.
     sync_bn: bool = False
+    # Frozen prefix (feature extraction, last stage, from a layer): compute its output once per
+    # image and train the rest on those cached features (random translate/cutout then off).
+    feature_cache: bool = True
     # Run folder; None: a new folder under the runs directory.
     out_dir: str | None = None
     version: int = CONFIG_VERSION
