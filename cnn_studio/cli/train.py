@@ -36,6 +36,7 @@ from dataclasses import replace
 from typing import Any
 
 from cnn_studio.core.training.callbacks import Callback  # no torch import (numpy only)
+from cnn_studio.core.training.events import BatchProgress, EpochEnded, RunStarted
 
 EXIT_FAILED = 1
 EXIT_STOPPED = 130
@@ -261,13 +262,14 @@ def _print_summary(result: Any) -> None:
 class JsonLinesPrinter(Callback):
     """One JSON line per epoch on stdout; the dataset notes go to stderr."""
 
-    def on_run_started(self, event: Any) -> None:
-        print_data_notes(event)
-
-    def on_epoch_ended(self, event: Any) -> None:
+    def on_event(self, event: Any) -> None:
+        """Print the dataset notes at the start and one JSON line per epoch."""
         from dataclasses import asdict
 
-        print(json.dumps(_json_safe({"event": "epoch", **asdict(event)})), flush=True)
+        if isinstance(event, RunStarted):
+            print_data_notes(event)
+        elif isinstance(event, EpochEnded):
+            print(json.dumps(_json_safe({"event": "epoch", **asdict(event)})), flush=True)
 
 
 class ProgressPrinter(Callback):
@@ -278,6 +280,15 @@ class ProgressPrinter(Callback):
     def __init__(self, tty: bool) -> None:
         self.tty = tty
         self.started = time.perf_counter()
+
+    def on_event(self, event: Any) -> None:
+        """Print the event it shows: the run's start, the progress bar, the epoch line."""
+        if isinstance(event, RunStarted):
+            self.on_run_started(event)
+        elif isinstance(event, BatchProgress):
+            self.on_batch_progress(event)
+        elif isinstance(event, EpochEnded):
+            self.on_epoch_ended(event)
 
     def on_run_started(self, event: Any) -> None:
         held = f", held-out: {event.heldout_name} ({event.heldout_images})" if event.heldout_name else ""

@@ -124,3 +124,7 @@ class FeaturesCached:
     seconds: float = 0.0
     megabytes: float = 0.0
     mapped: bool = False  # True: read from a memory-mapped file (too large for the memory budget)
+
+
+#: Every event the engine emits; a new event is one more dataclass here (and the code that shows it).
+TrainingEvent = RunStarted | BatchProgress | EpochEnded | WeightsSnapshot | RunFinished | RunFailed | FeaturesCached
