@@ -14,7 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, QThread, Signal, Slot
 
 from cnn_studio.core.training.events import (
-    BatchProgress, EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
+    BatchProgress, EpochEnded, FeaturesCached, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
 )
 from cnn_studio.gui.worker import TaskWorker, TrainingWorker
 
@@ -43,6 +43,7 @@ class Controller(QObject):
     batch_progressed = Signal(object)
     epoch_ended = Signal(object)
     weights_snapshot = Signal(object)
+    features_cached = Signal(object)
     run_finished = Signal(object)
     training_failed = Signal(str, str, bool)
     training_result = Signal(object)
@@ -63,7 +64,7 @@ class Controller(QObject):
         self.last_result: Any = None
         self._event_signals = {RunStarted: self.run_started, BatchProgress: self.batch_progressed,
                                EpochEnded: self.epoch_ended, WeightsSnapshot: self.weights_snapshot,
-                               RunFinished: self.run_finished}
+                               RunFinished: self.run_finished, FeaturesCached: self.features_cached}
 
     # --- state ---------------------------------------------------------------------------
     @property

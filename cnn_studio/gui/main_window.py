@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         c.run_started.connect(tv.on_run_started)
         c.batch_progressed.connect(tv.on_batch_progress)
         c.epoch_ended.connect(tv.on_epoch_ended)
+        c.features_cached.connect(tv.on_features_cached)
         c.run_finished.connect(tv.on_run_finished)
         c.run_finished.connect(self.runs.on_run_finished)
         c.training_failed.connect(self._on_training_failed)

@@ -80,3 +80,24 @@ def test_non_prefix_freezing_falls_back_to_the_full_forward(data_root, tmp_path)
     assert [e.stage for e in off] == ["off"]
     assert "first layer already trains" in off[0].message
     assert len(result.history) == 2
+
+
+def test_cli_prints_the_decision_and_progress_and_has_the_flag():
+    import argparse
+    import io
+
+    from cnn_studio.cli import train as train_cli
+    from cnn_studio.cli.train import print_features
+
+    out = io.StringIO()
+    print_features(FeaturesCached(stage="computing", message="Cached features: here.", total=4), tty=False, stream=out)
+    print_features(FeaturesCached(stage="computing", message="", done=2, total=4), tty=False, stream=out)
+    print_features(FeaturesCached(stage="reused", message="Training on cached features."), tty=False, stream=out)
+    assert out.getvalue().splitlines() == ["Cached features: here.", "Training on cached features."]
+    tty = io.StringIO()
+    print_features(FeaturesCached(stage="computing", message="", done=2, total=4), tty=True, stream=tty)
+    assert "50% (2/4 images)" in tty.getvalue()
+    parser = argparse.ArgumentParser()
+    train_cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["train", "--data", "d", "--model", "resnet20", "--no-feature-cache"])
+    assert train_cli.build_config(args).feature_cache is False

@@ -240,3 +240,27 @@ def _report_ready(t: CacheRequest, plan: BoundaryPlan, store: FeatureStore, emit
                + (f" {notes}" if notes else ""))
     emit(FeaturesCached(stage="reused" if store.reused else "ready", message=message, boundary=plan.boundary,
                         seconds=seconds, megabytes=mb, mapped=store.mapped))
+
+
+def use_cached_features(ctx: Any, emit: EmitFn, check: Callable[[], None] | None = None) -> CachedTraining | None:
+    """The engine's hook: train a set-up run (``RunContext``) on cached features when it can.
+
+    On success the context's forward, training loader and held-out loader become the cached ones
+    and ``ctx.features`` holds the :class:`CachedTraining` (the test pass uses it too); the model,
+    optimizer, schedule and checkpoints are untouched. Returns None (context unchanged) otherwise.
+    """
+    request = CacheRequest(cfg=ctx.cfg, dataset=ctx.dataset, prepared=ctx.prepared, device=ctx.device,
+                           mean=tuple(ctx.mean), std=tuple(ctx.std), input_size=int(ctx.input_size),
+                           heldout_name=ctx.heldout_name, amp_dtype=ctx.amp_dtype,
+                           distributed=ctx.dist.distributed)
+    cached = enable_cached_features(request, emit, check)
+    if cached is None:
+        return None
+    if len(cached.train_loader) != ctx.steps_per_epoch:  # the schedule was built for this many steps
+        raise RuntimeError("cached features give another number of batches per epoch")
+    ctx.prepared.forward = cached.forward
+    ctx.train_loader = cached.train_loader
+    if ctx.heldout_name:
+        ctx._heldout_loader = cached.loader(ctx.heldout_name)
+    ctx.features = cached
+    return cached
