@@ -105,23 +105,32 @@ def run_steps(steps: list[Step], x: torch.Tensor) -> torch.Tensor:
 
 @torch.no_grad()
 def verify_chain(model: nn.Module, steps: list[Step], input_size: int, device: torch.device,
-                 channels: int = 3) -> bool:
-    """True when the chain gives the model's output on a seeded probe batch (eval mode, no RNG use)."""
+                 channels: int = 3) -> list[tuple[int, ...]] | None:
+    """Check the chain against the model on a seeded probe image (eval mode, no global RNG use).
+
+    Returns:
+        Each step's output shape (one image, without the batch dimension) when the chain gives
+        the model's output; None when it does not (or fails).
+    """
     was_training = {m: m.training for m in model.modules()}
     gen = torch.Generator().manual_seed(1234)  # never the global RNG: training stays repeatable
-    probe = torch.randn(2, channels, input_size, input_size, generator=gen).to(device)
+    probe = torch.randn(1, channels, input_size, input_size, generator=gen).to(device)
     model.eval()
+    shapes: list[tuple[int, ...]] = []
     try:
         expected = model(probe.clone())
-        got = run_steps(steps, probe.clone())
+        got = probe.clone()
+        for step in steps:
+            got = step(got)
+            shapes.append(tuple(got.shape[1:]))
     except Exception:  # noqa: BLE001 - any failure means "not a chain we can trust"
-        return False
+        return None
     finally:
         for m, flag in was_training.items():
             m.training = flag
-    if got.shape != expected.shape:
-        return False
-    return bool(torch.allclose(got.float(), expected.float(), rtol=1e-4, atol=1e-5))
+    if got.shape != expected.shape or not torch.allclose(got.float(), expected.float(), rtol=1e-4, atol=1e-5):
+        return None
+    return shapes
 
 
 def _stochastic_depth(module: nn.Module) -> bool:
@@ -161,6 +170,7 @@ class BoundaryPlan:
         boundary: path of the first suffix step ("" when not usable).
         reason: one sentence for the log: where the cut is and why, or why there is none.
         notes: further sentences (e.g. stochastic depth turned off in the frozen prefix).
+        feature_shape: the shape of one image's cached features.
     """
 
     usable: bool
@@ -169,6 +179,7 @@ class BoundaryPlan:
     boundary: str = ""
     reason: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    feature_shape: tuple[int, ...] = ()  # one image's cached features
 
 
 def _why_cut(blocker: str, boundary: str) -> str:
@@ -176,11 +187,11 @@ def _why_cut(blocker: str, boundary: str) -> str:
     if kind == "trainable":
         owner = path.rpartition(".")[0]
         if owner == boundary:
-            return f"'{boundary}' is the first trainable layer"
-        return f"'{boundary}' is the block holding the first trainable parameter ('{path}')"
+            return "the first trainable layer"
+        return f"the block holding the first trainable parameter, '{path}'"
     if kind == "batchnorm":
-        return f"'{boundary}' holds BatchNorm '{path}', which updates its statistics in training"
-    return f"'{boundary}' holds dropout '{path}', which must stay random per epoch"
+        return f"it holds BatchNorm '{path}', which updates its statistics in training"
+    return f"it holds dropout '{path}', which must stay random"
 
 
 def plan_boundary(model: nn.Module, input_size: int, device: torch.device) -> BoundaryPlan:
@@ -192,7 +203,8 @@ def plan_boundary(model: nn.Module, input_size: int, device: torch.device) -> Bo
     if steps is None:
         return BoundaryPlan(False, reason=f"{type(model).__name__}'s forward is not a known chain of layers, "
                                           "so every batch runs the whole network")
-    if not verify_chain(model, steps, input_size, device):
+    shapes = verify_chain(model, steps, input_size, device)
+    if shapes is None:
         return BoundaryPlan(False, reason=f"{type(model).__name__}'s forward could not be verified as a chain "
                                           "of its layers, so every batch runs the whole network")
     cut, blocker = len(steps), ""
@@ -211,15 +223,15 @@ def plan_boundary(model: nn.Module, input_size: int, device: torch.device) -> Bo
     frozen = sum(p.numel() for p in model.parameters() if not p.requires_grad)
     cached = sum(p.numel() for s in prefix if s.module is not None for p in s.module.parameters())
     if cached < MIN_CACHED_SHARE * frozen:
-        return BoundaryPlan(False, reason=f"only the layers up to '{prefix[-1].path}' could be cached because "
-                                          f"{_why_cut(blocker, boundary)}, too little of the frozen network to gain")
-    reason = f"features after '{prefix[-1].path}' are computed once per image; training starts at " + \
-        _why_cut(blocker, boundary)
+        return BoundaryPlan(False, reason=f"only the layers before '{boundary}' could be cached ({_why_cut(blocker, boundary)}), "
+                                          "too little of the frozen network to gain")
+    reason = (f"the output of '{prefix[-1].path}' is computed once per image; every batch runs from "
+              f"'{boundary}' on ({_why_cut(blocker, boundary)})")
     notes = ()
     if any(s.module is not None and _stochastic_depth(s.module) for s in prefix):
         notes = ("Stochastic depth in the frozen layers is off for cached features (they run in inference "
                  "mode, as a frozen Keras base does).",)
-    return BoundaryPlan(True, prefix, suffix, boundary, reason, notes)
+    return BoundaryPlan(True, prefix, suffix, boundary, reason, notes, shapes[cut - 1])
 
 
 class ChainSuffix(nn.Module):

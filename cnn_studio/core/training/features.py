@@ -126,16 +126,11 @@ def enable_cached_features(t: CacheRequest, emit: EmitFn, check: Callable[[], No
     if not plan.usable:
         _off(emit, plan.reason)
         return None
-    shape = _feature_shape(t, plan)
+    shape = plan.feature_shape
     if t.cfg.channels_last and len(shape) != 3:
         _off(emit, "channels-last needs image-shaped features, and the cut is after the spatial layers")
         return None
     return _build(t, plan, shape, emit, check)
-
-
-def _feature_shape(t: CacheRequest, plan: BoundaryPlan) -> tuple[int, ...]:
-    probe = torch.zeros(1, 3, t.input_size, t.input_size, device=t.device)
-    return tuple(run_prefix(plan.prefix, probe).shape[1:])
 
 
 def _views(t: CacheRequest, names: list[str]) -> dict[str, int]:
