@@ -101,3 +101,20 @@ def test_cli_prints_the_decision_and_progress_and_has_the_flag():
     train_cli.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["train", "--data", "d", "--model", "resnet20", "--no-feature-cache"])
     assert train_cli.build_config(args).feature_cache is False
+
+
+def test_stop_while_computing_features_ends_the_run_stopped(data_root, tmp_path):
+    from cnn_studio.core.training.callbacks import Callback
+    from cnn_studio.core.training.control import TrainingControl
+
+    control = TrainingControl()
+
+    class StopOnProgress(Callback):
+        def on_event(self, event):
+            if isinstance(event, FeaturesCached) and event.stage == "computing":
+                control.stop()
+
+    cfg = _cfg(data_root, tmp_path / "stopped", tmp_path / "cache")
+    result = train(cfg, callbacks=[StopOnProgress()], control=control)
+    assert result.status == "stopped" and result.epochs == 0
+    assert not list((tmp_path / "cache" / "features").glob("*/meta.json"))  # nothing half-written kept
