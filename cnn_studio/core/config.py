@@ -60,15 +60,101 @@ class DataConfig:
     cache_dir: str | None = None
 
 
+PRETRAINED_KINDS = ("none", "imagenet", "file")
+
+
+@dataclass(frozen=True, eq=False)
+class Pretrained:
+    """Where a run's starting weights come from: nothing, the model's ImageNet weights, or a file.
+
+    The metadata of the ImageNet weights (classes, input size, mean/std, origin) is the model's
+    ``ModelInfo.weights``. In JSON the value stays the string older configs use (``"none"``,
+    ``"imagenet"`` or a path), so every config ever saved still loads; for the same reason it
+    compares equal to that string.
+
+    Attributes:
+        kind: ``none``, ``imagenet`` or ``file``.
+        path: the weights file or CNN Studio checkpoint (``kind == "file"`` only).
+    """
+
+    kind: str = "none"
+    path: str | None = None
+
+    @classmethod
+    def parse(cls, value: "Pretrained | str | Mapping[str, Any] | None") -> "Pretrained":
+        """Return the value for ``"none"``, ``"imagenet"``, a path, ``{"kind", "path"}`` or None."""
+        if isinstance(value, Pretrained):
+            return value
+        if isinstance(value, Mapping):
+            kind, path = value.get("kind", "none"), value.get("path")
+            if kind not in PRETRAINED_KINDS or (kind == "file") != bool(path) or set(value) - {"kind", "path"}:
+                raise ConfigError("Setting 'model.pretrained' must be \"none\", \"imagenet\" or a weights file path.")
+            return cls(str(kind), str(path) if path else None)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError("Setting 'model.pretrained' must be \"none\", \"imagenet\" or a weights file path.")
+        text = (value or "").strip()
+        if text.lower() in ("", "none"):
+            return cls("none")
+        if text.lower() == "imagenet":
+            return cls("imagenet")
+        return cls("file", text)
+
+    def to_json(self) -> str:
+        """Return the JSON form: ``"none"``, ``"imagenet"`` or the path."""
+        return self.path if self.kind == "file" and self.path else self.kind
+
+    @property
+    def is_pretrained(self) -> bool:
+        """True when the model starts from weights (ImageNet or a file)."""
+        return self.kind != "none"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self == Pretrained.parse(other)
+        return isinstance(other, Pretrained) and (self.kind, self.path) == (other.kind, other.path)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.path))
+
+    def __str__(self) -> str:
+        return self.to_json()
+
+
 @dataclass(frozen=True)
 class ModelConfig:
-    """Which network, with which starting weights."""
+    """Which network, with which options and starting weights."""
 
     name: str = "resnet20"
-    # "none", "imagenet", or a path to a weights file or to a CNN Studio checkpoint.
-    pretrained: str = "none"
-    # Builder options, e.g. {"batch_norm": false} for simple_cnn or {"shortcut": "B"}.
+    # Starting weights; a plain string ("none", "imagenet" or a path) is accepted and parsed.
+    pretrained: Pretrained = Pretrained()
+    # Builder options, e.g. {"batch_norm": false} for simple_cnn or {"shortcut": "B"}; only the
+    # options changed from the model's defaults need to be given.
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pretrained", Pretrained.parse(self.pretrained))
+
+    def run_label(self) -> str:
+        """Return the model name with its options, for run folder names (``simple_cnn-batch_norm-off``)."""
+        parts = [self.name]
+        for key in sorted(self.options or {}):
+            value = self.options[key]
+            parts.append(f"{key}-{('on' if value else 'off') if isinstance(value, bool) else value}")
+        return "-".join(parts)
+
+
+def _check_model_options(model: ModelConfig) -> None:
+    """ConfigError for options that are not an object, unknown, or of the wrong type."""
+    _check(isinstance(model.options, Mapping), "Setting 'model.options' must be an object in the config.")
+    if model.options:
+        from cnn_studio.core.errors import ModelError
+        from cnn_studio.core.models.registry import option_problem  # lazy: torch import
+
+        try:
+            problem = option_problem(model.name, model.options)
+        except ModelError as exc:
+            raise ConfigError(str(exc)) from None
+        _check(problem is None, problem or "")
 
 
 @dataclass(frozen=True)
@@ -207,6 +293,7 @@ class TrainConfig:
         _check(f.preset != "from-layer" or bool(f.trainable_from), "The from-layer preset needs a layer to train from.")
         _check(f.backbone_lr_mult >= 0, "The backbone learning-rate multiplier must not be negative.")
         _check(bool(self.model.name), "Choose a model.")
+        _check_model_options(self.model)
 
 
 def _check(ok: bool, message: str) -> None:
@@ -215,6 +302,8 @@ def _check(ok: bool, message: str) -> None:
 
 
 def _to_plain(value: Any) -> Any:
+    if isinstance(value, Pretrained):
+        return value.to_json()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _to_plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Mapping):

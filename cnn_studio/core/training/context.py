@@ -90,6 +90,8 @@ def build_context(cfg: TrainConfig, dist: DistContext, dataset: Any, *, resuming
     seed_everything(cfg.seed)
     if dataset is None:
         dataset = open_run_dataset(cfg, dist, cancel)
+    if hasattr(dataset, "ensure_current"):  # a reopened cache: wait for its check, re-decode if changed
+        dataset = dataset.ensure_current(cancel=cancel)
     classes = list(dataset.classes)
     train_split = check_trainable(dataset)
     heldout_name = resolve_heldout(cfg.data.validation, dataset.splits)
@@ -149,7 +151,7 @@ def choose_run_dir(cfg: TrainConfig, resume_dir: Path | None, start_epoch: int) 
     else:
         from cnn_studio.paths import runs_dir
 
-        folder = runs.new_run_dir(runs_dir(), cfg.model.name)
+        folder = runs.new_run_dir(runs_dir(), cfg.model.run_label())
     cfg.save(folder / runs.CONFIG_FILE)
     return str(folder)
 
