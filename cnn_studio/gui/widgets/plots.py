@@ -52,7 +52,9 @@ def make_plot(title: str, left: str, bottom: str = "epoch", legend: str | None =
     plot.setLabel("bottom", bottom)
     # No grid: alpha-blended grid lines made each repaint ~4x slower (7.6 ms vs 2.0 ms per plot).
     plot.setMenuEnabled(False)
-    plot.getAxis("left").enableAutoSIPrefix(False)  # accuracies stay 0..1, not "x0.001"
+    # No SI prefixes: accuracies stay 0..1 and epochs 0..0.8, not "x0.001" with 0..800.
+    plot.getAxis("left").enableAutoSIPrefix(False)
+    plot.getAxis("bottom").enableAutoSIPrefix(False)
     plot.setClipToView(True)
     plot.setDownsampling(auto=True, mode="peak")
     if legend:
@@ -83,6 +85,17 @@ def set_range_from_zero(plot: pg.PlotWidget, values: np.ndarray) -> None:
         plot.setYRange(0.0, top * 1.15, padding=0)
     else:
         plot.enableAutoRange(axis="y")
+
+
+def set_epoch_range(plot: pg.PlotWidget, last_x: float, planned: float = 0) -> None:
+    """Show epochs 0 .. the run's length (``planned``), or 0 .. a little past ``last_x`` when unknown.
+
+    One point at epoch 1 then sits inside 0..epochs instead of pyqtgraph's -2..4 around it.
+    """
+    end = max(float(planned or 0), float(last_x or 0))
+    if end <= 0:
+        end = 1.0
+    plot.setXRange(0.0, end, padding=0.03)
 
 
 def make_curve(plot: pg.PlotWidget, name: str, colour: tuple[int, int, int], symbol: str | None = None,

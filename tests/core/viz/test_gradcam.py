@@ -74,3 +74,25 @@ def test_overlay_blends_colour_map():
     np.testing.assert_array_equal(out[0, 0], colorize(np.array([[1.0]]))[0, 0])
     np.testing.assert_array_equal(out[3, 3], colorize(np.array([[0.0]]))[0, 0])
     np.testing.assert_array_equal(overlay_heatmap(img, heat, opacity=0.0), img)
+
+
+@pytest.mark.parametrize("size, layer, side", [(64, "layer2", 8), (224, "layer4", 7)])
+def test_default_layer_is_the_last_map_at_least_7x7_at_the_working_size(size, layer, side):
+    from cnn_studio.core.models.registry import get_model
+    from cnn_studio.core.viz.gradcam import MIN_CAM_SIZE, is_coarse
+
+    model = get_model("resnet18", num_classes=3).eval()  # layer4 is 2x2 at 64 px: a uniform wash
+    x = torch.randn(1, 3, size, size)
+    assert find_gradcam_layer(model, x) == layer
+    cam = gradcam(model, x)
+    assert cam.layer == layer and cam.coarse.shape == (side, side) and not is_coarse(cam)
+    assert MIN_CAM_SIZE == 7
+
+
+def test_small_inputs_fall_back_to_the_last_spatial_map_and_say_it_is_coarse():
+    from cnn_studio.core.viz.gradcam import is_coarse
+
+    model = TwoDetectors()
+    small = gradcam(model, torch.rand(1, 3, 5, 5))  # no map reaches 7x7: the last spatial one, flagged
+    assert small.layer == "features" and small.coarse.shape == (5, 5) and is_coarse(small)
+    assert not is_coarse(gradcam(model, _image()))
