@@ -2,7 +2,7 @@
 
 Opens the demo dataset, trains the small CNN for a few epochs, and saves the window at 1280x800
 with each of the Dataset, Model, Train, Runs and Results tabs (a confusion cell selected, its
-images with Grad-CAM).
+images with Grad-CAM), and Inspect showing the trained model's Grad-CAM of a test image.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 VIEWS = (("dataset_view", "dataset.png"), ("train_view", "train.png"), ("runs_view", "runs.png"),
-         ("results_view", "results.png"), ("model_view", "model.png"))
+         ("results_view", "results.png"), ("inspect_view", "inspect.png"), ("model_view", "model.png"))
 
 
 def render(out_dir: str, epochs: int = 4) -> list[Path]:
@@ -60,6 +60,13 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for attr, name in VIEWS:
+        if attr == "inspect_view" and window.session.checkpoint:  # Grad-CAM of a test image, trained model
+            test_images = sorted(Path(window.session.dataset_root, "test").rglob("*.png"),
+                                 key=lambda p: (p.parent.name != "circle", p.name))  # a shape: a local map
+            if test_images:
+                window.inspect_image(str(test_images[0]), str(window.session.checkpoint))
+                window.inspect_view.tabs.setCurrentWidget(window.inspect_view.gradcam)
+                wait(lambda: not window.inspect_view.is_busy(), timeout=120.0)
         if attr == "model_view":  # transfer learning: pretrained backbone, last stage + head trainable
             view = window.model_view
             view.select_model("efficientnet_lite0")

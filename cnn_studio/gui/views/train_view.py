@@ -44,7 +44,8 @@ class TrainView(QWidget):
         self._history: list[dict[str, Any]] = []
         self._runner = JobRunner(self)  # the time estimate's calibration
         self._run_shown = False  # the header describes a started run (else what Start would train)
-        self._estimated: tuple[Any, Any] | None = None  # (config, dataset) of the shown estimate
+        self._estimated: tuple[Any, Any] | None = None
+        self._stale = True  # the settings shown have no estimate yet (showing the view then estimates)  # (config, dataset) of the shown estimate
         self._estimate_timer = QTimer(self)
         self._estimate_timer.setSingleShot(True)
         self._estimate_timer.setInterval(ESTIMATE_DELAY_MS)
@@ -305,9 +306,17 @@ class TrainView(QWidget):
             self.run_header.setText(self.tr("<b>Next run:</b> {model} on {dataset}, {epochs}.").format(
                 model=cfg.model.name, dataset=name or self.tr("no dataset"),
                 epochs=plural(cfg.epochs, self.tr("epoch"), self.tr("epochs"))))
-        if self._estimated is not None and not self._is_estimated(cfg, dataset):
-            self.estimate_label.setText(self.tr("The settings changed since the last estimate."))
+        if not self._is_estimated(cfg, dataset):
+            self._stale = True
+            if self._estimated is not None:
+                self.estimate_label.setText(self.tr("The settings changed since the last estimate."))
         if self.isVisible() and dataset is not None:
+            self._estimate_timer.start()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """Estimate the run's time when the view is shown with settings not estimated yet."""
+        super().showEvent(event)
+        if self._state == TrainingState.IDLE and self._stale:
             self._estimate_timer.start()
 
     def _is_estimated(self, cfg: Any, dataset: Any) -> bool:
@@ -326,7 +335,7 @@ class TrainView(QWidget):
             return
         if self._is_estimated(cfg, dataset) and not self._runner.is_busy():
             return  # the shown estimate is for these settings
-        self._estimated = (cfg, dataset)
+        self._estimated, self._stale = (cfg, dataset), False
         self.estimate_label.setText(self.tr("Estimating the training time…"))
 
         def calibrate(job: JobContext) -> Any:
@@ -346,11 +355,11 @@ class TrainView(QWidget):
         self.estimate_label.setText(self.estimate_text(est.seconds, est.epochs, est.images_per_second))
 
     def _estimate_failed(self, failure: JobFailure) -> None:
-        self._estimated = None
+        self._estimated, self._stale = None, True
         self.estimate_label.setText(self.tr("No estimate: {message}").format(message=failure.message))
 
     def _estimate_cancelled(self) -> None:
-        self._estimated = None
+        self._estimated, self._stale = None, True
         self.estimate_label.clear()
 
     def is_busy(self) -> bool:

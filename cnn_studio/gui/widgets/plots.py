@@ -105,7 +105,7 @@ def make_curve(plot: pg.PlotWidget, name: str, colour: tuple[int, int, int], sym
 
     pen = pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
     kwargs = {"symbol": symbol, "symbolSize": 6, "symbolBrush": colour, "symbolPen": None} if symbol else {}
-    item = plot.plot([], [], pen=pen, name=name, **kwargs)
+    item = plot.plot([], [], pen=pen, name=name or None, **kwargs)  # no name: no legend entry
     item.setClipToView(True)
     item.setDownsampling(auto=True, method="peak")
     return item

@@ -42,7 +42,7 @@ class TrainCurves(QWidget):
             "heldout_loss": make_curve(self.loss_plot, self.tr("held-out"), PALETTE[1], symbol="s"),
             "train_accuracy": make_curve(self.acc_plot, self.tr("train"), PALETTE[0], symbol="o"),
             "heldout_accuracy": make_curve(self.acc_plot, self.tr("held-out"), PALETTE[1], symbol="s"),
-            "lr": make_curve(self.lr_plot, self.tr("lr"), PALETTE[2]),
+            "lr": make_curve(self.lr_plot, "", PALETTE[2]),  # no group names (older runs): no legend entry
             "images_per_second": make_curve(self.speed_plot, self.tr("images/s"), PALETTE[4]),
         }
         for i, (key, plot) in enumerate(self.plots.items()):  # lossPlot, accuracyPlot, lrPlot, speedPlot
@@ -101,8 +101,10 @@ class TrainCurves(QWidget):
         key = f"lr:{name}"
         if key not in self.series:
             self.series[key] = SeriesBuffer()
-            colour = PALETTE[(2 + sum(k.startswith("lr:") for k in self.curves)) % len(PALETTE)]
-            self.curves[key] = make_curve(self.lr_plot, self.group_label(name), colour)
+            index = sum(k.startswith("lr:") for k in self.curves)
+            # later groups dashed: two groups at the same rate (no pretrained backbone) both stay visible
+            self.curves[key] = make_curve(self.lr_plot, self.group_label(name), PALETTE[(2 + index) % len(PALETTE)],
+                                          dashed=index > 0)
         return self.series[key]
 
     def lr_curve_names(self) -> list[str]:

@@ -127,3 +127,15 @@ def test_time_estimate_before_start(qtbot, window, tiny_dataset):
     assert "changed" in tv.estimate_label.text()
     assert tv.estimate_text(30, 2, 100.0) == "Estimated time: about 30 s for 2 epochs (100 images/s)."
     assert tv.estimate_text(600, 10, 50.0).startswith("Estimated time: about 10 min")
+
+
+def test_showing_the_train_view_estimates_on_its_own(qtbot, window, tiny_dataset):
+    from tests.gui.conftest import configure_tiny_run, wait_for_dataset
+
+    window.open_dataset(str(tiny_dataset))
+    wait_for_dataset(qtbot, window)
+    configure_tiny_run(window, epochs=2)
+    tv = window.train_view
+    assert not tv.isVisible()
+    window.tabs.setCurrentWidget(tv)
+    qtbot.waitUntil(lambda: "Estimated time" in tv.estimate_label.text(), timeout=60000)
