@@ -68,6 +68,11 @@ def find_gradcam_layer(model, x, min_size: int = MIN_CAM_SIZE) -> str:
     Raises:
         ValueError: no module has a spatial output (not a convolutional network).
     """
+    return _layer_choice(model, x, min_size)[0]
+
+
+def _layer_choice(model, x, min_size: int) -> tuple[str, str]:
+    """Return (the preferred layer, the last spatial layer) for inputs shaped like ``x``."""
     import torch
 
     key = (tuple(int(s) for s in x.shape[1:]), int(min_size))
@@ -95,8 +100,8 @@ def find_gradcam_layer(model, x, min_size: int = MIN_CAM_SIZE) -> str:
         chosen = [p for p in at if p.count(".") == depth][-1]
     else:
         chosen = seen[-1][0]
-    _LAYER_CACHE[model] = (key, chosen)
-    return chosen
+    _LAYER_CACHE[model] = (key, (chosen, seen[-1][0]))
+    return chosen, seen[-1][0]
 
 
 def is_coarse(cam: "GradCam", min_size: int = MIN_CAM_SIZE) -> bool:
@@ -127,17 +132,28 @@ def gradcam(model, x, *, class_index: int | None = None, layer: str | None = Non
         model: a CNN classifier returning logits (N, num_classes).
         x: normalised input batch on the model's device; only ``x[:1]`` is used.
         class_index: the class to explain; default: the predicted class.
-        layer: module path with a spatial output; default: :func:`find_gradcam_layer`.
+        layer: module path with a spatial output; default: :func:`find_gradcam_layer`, and when
+            that layer shows no positive evidence at all (an all-zero map: early layers of a
+            briefly trained net), the last spatial layer instead.
 
     Raises:
         KeyError: ``layer`` does not name a module, or the forward pass does not use it.
         ValueError: the layer's output is not (N, C, h, w), or ``class_index`` is out of range.
     """
+    x = x[:1]
+    if layer is None:
+        preferred, last = _layer_choice(model, x, MIN_CAM_SIZE)
+        cam = _gradcam_at(model, x, class_index, preferred)
+        if float(cam.coarse.max()) <= 0 and last != preferred:
+            return _gradcam_at(model, x, class_index, last)
+        return cam
+    return _gradcam_at(model, x, class_index, layer)
+
+
+def _gradcam_at(model, x, class_index: int | None, path: str) -> GradCam:
     import torch
     import torch.nn.functional as F
 
-    x = x[:1]
-    path = layer if layer is not None else find_gradcam_layer(model, x)
     try:
         module = model.get_submodule(path)
     except AttributeError as exc:

@@ -191,6 +191,8 @@ def coarse_note(widget: QWidget, cam: Any) -> str:
     """A sentence (with a leading space) saying why ``cam`` is blurry, or '' when its map is fine enough."""
     from cnn_studio.core.viz.gradcam import MIN_CAM_SIZE, is_coarse
 
+    if float(cam.coarse.max()) <= 0:
+        return " " + widget.tr("The map is empty: nothing at this layer speaks for this class.")
     if not is_coarse(cam):
         return ""
     h, w = cam.coarse.shape

@@ -96,3 +96,30 @@ def test_small_inputs_fall_back_to_the_last_spatial_map_and_say_it_is_coarse():
     small = gradcam(model, torch.rand(1, 3, 5, 5))  # no map reaches 7x7: the last spatial one, flagged
     assert small.layer == "features" and small.coarse.shape == (5, 5) and is_coarse(small)
     assert not is_coarse(gradcam(model, _image()))
+
+
+class EarlyNegative(nn.Module):
+    """A 16x16 layer whose evidence is all negative (its map is empty), then a 4x4 layer with positive evidence."""
+
+    def __init__(self):
+        super().__init__()
+        self.early = nn.Conv2d(3, 1, 1, bias=False)
+        self.late = nn.Sequential(nn.AvgPool2d(4), nn.Conv2d(1, 1, 1), nn.ReLU())
+        self.fc = nn.Linear(1, 2, bias=False)
+        with torch.no_grad():
+            self.early.weight.fill_(1.0)
+            self.late[1].weight.fill_(-1.0)
+            self.late[1].bias.fill_(5.0)
+            self.fc.weight.copy_(torch.tensor([[1.0], [-1.0]]))
+
+    def forward(self, x):
+        return self.fc(self.late(self.early(x)).mean(dim=(2, 3)))
+
+
+def test_an_empty_preferred_map_falls_back_to_the_last_spatial_layer():
+    model = EarlyNegative()
+    x = torch.rand(1, 3, 16, 16)
+    assert find_gradcam_layer(model, x) == "early"
+    assert float(gradcam(model, x, class_index=0, layer="early").coarse.max()) == 0.0  # all negative evidence
+    cam = gradcam(model, x, class_index=0)
+    assert cam.layer == "late" and cam.coarse.shape == (4, 4) and float(cam.coarse.max()) > 0
