@@ -42,6 +42,9 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     window.model_view.select_model("simple_cnn")
     window.train_view.form.epochs.setValue(epochs)
     window.train_view.form.device.setCurrentText("cpu")
+    window.tabs.setCurrentWidget(window.train_view)  # showing the Train view estimates the run's time
+    window.train_view.estimate_requested.emit()
+    wait(lambda: "…" not in window.train_view.estimate_label.text() and not window.train_view.is_busy(), 120.0)
     done: list[bool] = []
     window.controller.training_thread_finished.connect(lambda: done.append(True))
     window.start_training()

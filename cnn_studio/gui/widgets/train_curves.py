@@ -29,7 +29,8 @@ class TrainCurves(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         # Loss on a log scale: an early outlier (e.g. a held-out loss of 700 in epoch 1) no longer
         # flattens the rest of the curve, and every point stays visible.
-        self.loss_plot = make_plot(self.tr("Loss (log scale)"), self.tr("loss"), self.tr("epoch"))
+        self.loss_plot = make_plot(self.tr("Loss (log scale)"), self.tr("loss"), self.tr("epoch"),
+                                   legend="bottom-left")  # the loss starts high on the left: that corner stays empty
         use_log_y(self.loss_plot)
         self.acc_plot = make_plot(self.tr("Accuracy"), self.tr("accuracy"), self.tr("epoch"), legend="bottom-right")
         self.lr_plot = make_plot(self.tr("Learning rate (each parameter group)"), self.tr("lr"), self.tr("epoch"))
