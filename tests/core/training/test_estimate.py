@@ -52,3 +52,23 @@ def test_group_lrs_names_every_parameter_group():
     opt = torch.optim.SGD([{"params": a.parameters(), "lr": 1e-4, "name": "backbone"},
                            {"params": b.parameters(), "lr": 1e-3}], lr=0.1)
     assert group_lrs(opt) == (("backbone", 1e-4), ("group 1", 1e-3))
+
+
+def test_engine_events_carry_every_groups_lr(tmp_path):
+    from cnn_studio.core.training.callbacks import Callback
+    from cnn_studio.core.training.engine import train
+    from cnn_studio.core.training.events import BatchProgress, EpochEnded
+
+    events = []
+
+    class Record(Callback):
+        def on_event(self, event):
+            if isinstance(event, (BatchProgress, EpochEnded)):
+                events.append(event)
+
+    cfg = tiny_config(make_color_dataset(tmp_path / "d"), tmp_path / "run", epochs=1)
+    assert train(cfg, callbacks=[Record()]).status == "completed"
+    ended = [e for e in events if isinstance(e, EpochEnded)]
+    assert ended and all(e.lrs and [name for name, _ in e.lrs] == ["backbone", "head"] for e in ended)
+    lrs = dict(ended[-1].lrs)  # no pretrained backbone: both groups at the scheduled rate; lr is the first's
+    assert lrs["backbone"] == ended[-1].lr and lrs["head"] == pytest.approx(ended[-1].lr)
