@@ -21,6 +21,7 @@ from cnn_studio.core.progress import CancelCheck, Progress, check_cancelled, rep
 
 WARMUP_STEPS = 2  # the first steps pay for allocation, cuDNN autotuning and lazy init: not timed
 TIMED_STEPS = 5  # enough for a steady figure (+-10%) and still under a few seconds on a CPU
+MAX_TIMED_SECONDS = 3.0  # ... but a slow model stops timing after this long (at least one step timed)
 EVAL_COST = 1 / 3  # a forward pass costs about a third of forward + backward + step
 
 
@@ -43,13 +44,15 @@ class RunEstimate:
 
 
 def estimate_run_time(cfg: TrainConfig, dataset: Any, *, steps: int = TIMED_STEPS,
-                      progress: Progress | None = None, cancel: CancelCheck | None = None) -> RunEstimate:
+                      max_seconds: float = MAX_TIMED_SECONDS, progress: Progress | None = None,
+                      cancel: CancelCheck | None = None) -> RunEstimate:
     """Time ``steps`` training steps of ``cfg``'s model on ``dataset`` and scale them to the whole run.
 
     Args:
         cfg: the run's config (model, freezing, batch size, device, precision, epochs).
         dataset: the opened ``ImageDataset`` the run will train on.
         steps: training steps to time (after ``WARMUP_STEPS`` untimed ones).
+        max_seconds: stop timing earlier once this much time was timed (a slow model or CPU).
         progress: called ``progress(done, total)`` in steps.
         cancel: checked between steps; raises ``Cancelled``.
 
@@ -79,10 +82,12 @@ def estimate_run_time(cfg: TrainConfig, dataset: Any, *, steps: int = TIMED_STEP
         ctx.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         ctx.optimizer.step()
+        report(progress, done + 1, total)
         if done >= WARMUP_STEPS:
             timed += 1
             images += int(y.shape[0])
-        report(progress, done + 1, total)
+            if time.perf_counter() - started >= max_seconds:
+                break
     _sync(ctx.device)
     per_step = (time.perf_counter() - started) / max(timed, 1)
     per_image = per_step * timed / max(images, 1)

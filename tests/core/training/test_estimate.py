@@ -27,6 +27,7 @@ def test_estimate_times_real_steps_and_scales_them_to_the_run(tmp_path):
     assert est.seconds > 4 * est.steps_per_epoch * est.seconds_per_step
     assert est.seconds < 4 * est.steps_per_epoch * est.seconds_per_step * 1.5
     assert calls[-1] == (WARMUP_STEPS + 3, WARMUP_STEPS + 3)
+    assert estimate_run_time(cfg, ds, steps=5, max_seconds=0.0).timed_steps == 1  # a slow model: one timed step
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
