@@ -121,7 +121,8 @@ class ScheduleWarning:
         if self.kind == "warmup_past_drop":
             return (f"The step schedule drops the learning rate {where}, before the warm-up ends; shorten the "
                     f"warm-up or train for more epochs.")
-        return (f"With {self.epochs} epochs the step schedule multiplies the learning rate by {self.factor:g} "
+        epochs = f"{self.epochs} epoch" + ("" if self.epochs == 1 else "s")
+        return (f"With {epochs} the step schedule multiplies the learning rate by {self.factor:g} "
                 f"{where}, before the model has learnt much; train for more epochs or use the cosine schedule.")
 
 

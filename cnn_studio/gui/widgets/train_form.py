@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
                                QWidget)
 
-from cnn_studio.gui.widgets.common import set_names
+from cnn_studio.gui.widgets.common import plural, set_names
 
 INVALID_STYLE = "background: #ffe0e0;"
 
@@ -146,10 +146,10 @@ class TrainForm(QWidget):
                 texts.append(self.tr("The step schedule lowers the learning rate {where}, before the warm-up ends; "
                                      "shorten the warm-up or train for more epochs.").format(where=where))
             else:
-                texts.append(self.tr("With {epochs} epochs the step schedule multiplies the learning rate by "
-                                     "{factor:g} {where}, before the model has learnt much; train for more epochs "
-                                     "or use the cosine schedule.").format(epochs=w.epochs, factor=w.factor,
-                                                                           where=where))
+                epochs = plural(w.epochs, self.tr("epoch"), self.tr("epochs"))
+                texts.append(self.tr("With {epochs} the step schedule multiplies the learning rate by {factor:g} "
+                                     "{where}, before the model has learnt much; train for more epochs or use the "
+                                     "cosine schedule.").format(epochs=epochs, factor=w.factor, where=where))
         return "\n".join(texts)
 
     def _on_edit(self) -> None:
