@@ -187,20 +187,6 @@ class ActivationsPanel(QWidget):
         return sum(self.strip_layout.itemAt(i).widget() is not None for i in range(self.strip_layout.count()))
 
 
-def coarse_note(widget: QWidget, cam: Any) -> str:
-    """A sentence (with a leading space) saying why ``cam`` is blurry, or '' when its map is fine enough."""
-    from cnn_studio.core.viz.gradcam import MIN_CAM_SIZE, is_coarse
-
-    if float(cam.coarse.max()) <= 0:
-        return " " + widget.tr("The map is empty: nothing at this layer speaks for this class.")
-    if not is_coarse(cam):
-        return ""
-    h, w = cam.coarse.shape
-    return " " + widget.tr("This layer's map is only {h}x{w} at this input size (under {n}x{n}), so the heatmap "
-                           "is coarse; pick an earlier layer or train at a larger input size.").format(
-        h=h, w=w, n=MIN_CAM_SIZE)
-
-
 class GradcamPanel(QWidget):
     """The Grad-CAM overlay with class picker, layer choice and opacity."""
 
@@ -261,8 +247,21 @@ class GradcamPanel(QWidget):
         predicted = self._names[cam.predicted_index] if cam.predicted_index < len(self._names) else "?"
         text = self.tr("Evidence for '{0}' (probability {1:.1%}) at layer {2}; the model predicts '{3}'.").format(
             name, float(cam.probabilities[cam.class_index]), cam.layer, predicted)
-        self.caption.setText(text + coarse_note(self, cam))
+        self.caption.setText(text + self.coarse_note(cam))
         self._redraw()
+
+    def coarse_note(self, cam: Any) -> str:
+        """A sentence (with a leading space) saying why ``cam`` is empty or blurry; '' when its map is fine."""
+        from cnn_studio.core.viz.gradcam import MIN_CAM_SIZE, is_coarse
+
+        if float(cam.coarse.max()) <= 0:
+            return " " + self.tr("The map is empty: nothing at this layer speaks for this class.")
+        if not is_coarse(cam):
+            return ""
+        h, w = cam.coarse.shape
+        return " " + self.tr("This layer's map is only {h}x{w} at this input size (under {n}x{n}), so the heatmap "
+                             "is coarse; pick an earlier layer or train at a larger input size.").format(
+            h=h, w=w, n=MIN_CAM_SIZE)
 
     def show_message(self, text: str) -> None:
         """Clear the overlay and say why."""
