@@ -16,7 +16,7 @@ from typing import Sequence
 from cnn_studio import __version__
 
 # Subcommand modules, in the order ``--help`` lists them.
-_COMMAND_MODULES = ("gui", "predict", "models", "scan", "convert_cifar", "train", "export",)  # each subcommand module adds its name here
+_COMMAND_MODULES = ("gui", "predict", "models", "scan", "convert_cifar", "train", "export", "lab",)  # each subcommand module adds its name here
 
 EXIT_USER_ERROR = 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a reader that went away

@@ -154,6 +154,11 @@ def run_train(args: argparse.Namespace) -> int:
         cfg.validate()
         if cfg.epochs != base.epochs and _rank_and_world_size()[0] == 0:
             print(schedule_change_note(base.epochs, cfg.epochs, base.optim.schedule), file=sys.stderr, flush=True)
+    if cfg is not None and _rank_and_world_size()[0] == 0:  # None: a resume reads the run's own config
+        from cnn_studio.core.training.optim import schedule_warnings
+
+        for warning in schedule_warnings(cfg.optim, cfg.epochs):
+            print(f"warning: {warning.message}", file=sys.stderr, flush=True)
     control = TrainingControl()
     printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
     rank, world_size = _rank_and_world_size()
