@@ -7,11 +7,14 @@ defaults (``recommended_config``) put the course's recipes in one place.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from types import UnionType
+from typing import Any, Mapping, Union, get_args, get_origin, get_type_hints
 
 from cnn_studio.core.errors import ConfigError
 
@@ -25,6 +28,16 @@ VALIDATION_SOURCES = ("auto", "val", "test", "none")
 FREEZE_PRESETS = ("full", "feature-extraction", "last-stage", "from-layer", "custom")
 BN_POLICIES = ("freeze", "train")
 NORMALIZATIONS = ("auto", "dataset", "model")
+# The presets a command line can name alone (from-layer needs a layer, custom a list of them).
+SIMPLE_FREEZE_PRESETS = ("full", "feature-extraction", "last-stage")
+
+# Upper bounds: far above any real run, low enough that a typo (10**30 epochs) is caught at once.
+MAX_EPOCHS = 100_000  # the GUI's epoch box goes as far
+MAX_BATCH_SIZE = 65_536
+MAX_SEED = 2**63 - 1  # torch.manual_seed takes a signed 64-bit integer
+MAX_SPLIT_SEED = 2**32 - 1  # numpy's seed range
+MAX_WORKERS = 256  # decoder processes; more than any machine's useful core count
+MAX_MEMORY_BUDGET_MB = 16 * 1024 * 1024  # 16 TiB
 
 
 @dataclass(frozen=True)
@@ -135,16 +148,18 @@ class TrainConfig:
         return _to_plain(self)
 
     def to_json(self, indent: int = 2) -> str:
-        """Return the config as JSON text."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+        """Return the config as strict JSON text (NaN or infinity is refused by validation first)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False, allow_nan=False)
 
     def save(self, path: str | Path) -> None:
-        """Write the config as JSON."""
-        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        """Write the config as JSON, atomically (a StorageError names the folder when it cannot)."""
+        from cnn_studio.core.atomic import write_text_atomic
+
+        write_text_atomic(path, self.to_json() + "\n")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "TrainConfig":
-        """Build a config from plain data, rejecting unknown keys with a clear message."""
+        """Build a config from plain data, rejecting unknown keys and wrong types with a clear message."""
         if not isinstance(data, Mapping):
             raise ConfigError("The config must be a JSON object; check the file's contents.")
         cfg = _from_plain(cls, data, "config")
@@ -155,18 +170,25 @@ class TrainConfig:
     def from_json(cls, text: str) -> "TrainConfig":
         """Parse JSON text into a config."""
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"The config is not valid JSON ({exc.msg} at line {exc.lineno}); fix or recreate it.") from None
+        except RecursionError:
+            raise ConfigError("The config is nested too deeply to be a CNN Studio config; fix or recreate it.") from None
         return cls.from_dict(data)
 
     @classmethod
     def load(cls, path: str | Path) -> "TrainConfig":
-        """Read a config JSON file."""
+        """Read a config JSON file (UTF-8)."""
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            raw = Path(path).read_bytes()
         except OSError as exc:
-            raise ConfigError(f"Cannot read the config file {path} ({exc.strerror}); check the path.") from None
+            raise ConfigError(f"Cannot read the config file {path} ({exc.strerror or exc}); check the path.") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"The config file {path} is not UTF-8 text (bad byte at position {exc.start}); "
+                              "save it as UTF-8 JSON.") from None
         return cls.from_json(text)
 
     def replace(self, **changes: Any) -> "TrainConfig":
@@ -175,40 +197,70 @@ class TrainConfig:
 
     # --- validation ----------------------------------------------------------------------
     def validate(self) -> None:
-        """Raise ConfigError with one clear sentence for the first bad value."""
-        _check(self.epochs >= 1, "Epochs must be at least 1.")
-        _check(self.batch_size >= 1, "Batch size must be at least 1.")
+        """Raise ConfigError with one clear sentence for the first bad type or value."""
+        for name, part in (("config", self), ("data", self.data), ("model", self.model), ("freeze", self.freeze),
+                           ("optim", self.optim)):
+            _check_types(part, name)
+        _check(self.version <= CONFIG_VERSION, f"The config has version {self.version}, written by a newer CNN Studio "
+                                               f"(this one reads version {CONFIG_VERSION}); update CNN Studio.")
+        _check(self.version >= 1, f"Config version must be {CONFIG_VERSION}.")
+        _check(1 <= self.epochs <= MAX_EPOCHS, f"Epochs must be at least 1 and at most {MAX_EPOCHS}.")
+        _check(1 <= self.batch_size <= MAX_BATCH_SIZE, f"Batch size must be between 1 and {MAX_BATCH_SIZE}.")
+        _check(0 <= self.seed <= MAX_SEED, f"Seed must be a whole number between 0 and {MAX_SEED}.")
         _check(self.device in DEVICES, f"Device must be one of {', '.join(DEVICES)}.")
         _check(self.precision in PRECISIONS, f"Precision must be one of {', '.join(PRECISIONS)}.")
-        o = self.optim
-        _check(o.optimizer in OPTIMIZERS, f"Optimizer must be one of {', '.join(OPTIMIZERS)}.")
-        _check(o.schedule in SCHEDULES, f"Schedule must be one of {', '.join(SCHEDULES)}.")
-        _check(o.lr > 0 and o.lr < 100, "Learning rate must be a positive number below 100.")
-        _check(0 <= o.momentum < 1, "Momentum must be in [0, 1).")
-        _check(o.weight_decay >= 0, "Weight decay must not be negative.")
-        _check(0 <= o.label_smoothing < 1, "Label smoothing must be in [0, 1).")
-        _check(o.warmup_epochs >= 0, "Warm-up epochs must not be negative.")
-        _check(all(0 < m < 1 for m in o.milestones), "Step milestones must be fractions of the run between 0 and 1.")
-        d = self.data
-        _check(d.validation in VALIDATION_SOURCES, f"Validation must be one of {', '.join(VALIDATION_SOURCES)}.")
-        _check(d.normalization in NORMALIZATIONS, f"Normalization must be one of {', '.join(NORMALIZATIONS)}.")
-        _check(0 <= d.val_fraction < 1 and 0 <= d.test_fraction < 1 and d.val_fraction + d.test_fraction < 1,
-               "Validation and test fractions must be in [0, 1) and leave some images for training.")
-        _check(d.image_size is None or 8 <= d.image_size <= 1024, "Image size must be between 8 and 1024 pixels.")
-        _check(d.input_size is None or 8 <= d.input_size <= 1024, "Input size must be between 8 and 1024 pixels.")
-        _check(d.augment_translate >= 0 and d.cutout >= 0, "Augmentation sizes must not be negative.")
-        _check(d.memory_budget_mb > 0, "The memory budget must be positive.")
-        f = self.freeze
-        _check(f.preset in FREEZE_PRESETS, f"Freeze preset must be one of {', '.join(FREEZE_PRESETS)}.")
-        _check(f.bn_policy in BN_POLICIES, f"BatchNorm policy must be one of {', '.join(BN_POLICIES)}.")
-        _check(f.preset != "from-layer" or bool(f.trainable_from), "The from-layer preset needs a layer to train from.")
-        _check(f.backbone_lr_mult >= 0, "The backbone learning-rate multiplier must not be negative.")
-        _check(bool(self.model.name), "Choose a model.")
+        _validate_optim(self.optim)
+        _validate_data(self.data)
+        _validate_freeze(self.freeze)
+        _check(bool(self.model.name.strip()), "Choose a model.")
+        _check(bool(self.model.pretrained.strip()), "Pretrained weights must be none, imagenet or a file path.")
+        _check(all(isinstance(k, str) for k in self.model.options), "Model option names must be text.")
+
+
+def _validate_optim(o: OptimConfig) -> None:
+    _check(o.optimizer in OPTIMIZERS, f"Optimizer must be one of {', '.join(OPTIMIZERS)}.")
+    _check(o.schedule in SCHEDULES, f"Schedule must be one of {', '.join(SCHEDULES)}.")
+    _check(0 < o.lr < 100, "Learning rate must be a positive number below 100.")
+    _check(0 <= o.momentum < 1, "Momentum must be in [0, 1).")
+    _check(0 <= o.weight_decay <= 1, "Weight decay must be between 0 and 1.")
+    _check(0 <= o.label_smoothing < 1, "Label smoothing must be in [0, 1).")
+    _check(0 <= o.warmup_epochs <= MAX_EPOCHS, f"Warm-up epochs must be between 0 and {MAX_EPOCHS}.")
+    _check(all(0 < m < 1 for m in o.milestones), "Step milestones must be fractions of the run between 0 and 1.")
+    _check(list(o.milestones) == sorted(o.milestones), "Step milestones must be in increasing order.")
+    _check(0 < o.gamma <= 1, "The step schedule's gamma must be in (0, 1].")
+
+
+def _validate_data(d: DataConfig) -> None:
+    _check(d.validation in VALIDATION_SOURCES, f"Validation must be one of {', '.join(VALIDATION_SOURCES)}.")
+    _check(d.normalization in NORMALIZATIONS, f"Normalization must be one of {', '.join(NORMALIZATIONS)}.")
+    _check(0 <= d.val_fraction < 1 and 0 <= d.test_fraction < 1 and d.val_fraction + d.test_fraction < 1,
+           "Validation and test fractions must be in [0, 1) and leave some images for training.")
+    _check(0 <= d.split_seed <= MAX_SPLIT_SEED, f"The split seed must be between 0 and {MAX_SPLIT_SEED}.")
+    _check(d.image_size is None or 8 <= d.image_size <= 1024, "Image size must be between 8 and 1024 pixels.")
+    _check(d.input_size is None or 8 <= d.input_size <= 1024, "Input size must be between 8 and 1024 pixels.")
+    _check(0 <= d.augment_translate <= 1024 and 0 <= d.cutout <= 1024,
+           "Augmentation sizes must be between 0 and 1024 pixels.")
+    _check(0 < d.memory_budget_mb <= MAX_MEMORY_BUDGET_MB,
+           f"The memory budget must be between 1 and {MAX_MEMORY_BUDGET_MB} MB.")
+    _check(0 <= d.num_workers <= MAX_WORKERS, f"The number of workers must be between 0 and {MAX_WORKERS}.")
+
+
+def _validate_freeze(f: FreezeConfig) -> None:
+    _check(f.preset in FREEZE_PRESETS, f"Freeze preset must be one of {', '.join(FREEZE_PRESETS)}.")
+    _check(f.bn_policy in BN_POLICIES, f"BatchNorm policy must be one of {', '.join(BN_POLICIES)}.")
+    _check(f.preset != "from-layer" or bool(f.trainable_from), "The from-layer preset needs a layer to train from.")
+    _check(0 <= f.backbone_lr_mult <= 100, "The backbone learning-rate multiplier must be between 0 and 100.")
+    _check(all(0 <= v <= 100 for v in f.lr_multipliers.values()),
+           "Learning-rate multipliers must be between 0 and 100.")
 
 
 def _check(ok: bool, message: str) -> None:
     if not ok:
         raise ConfigError(message)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ConfigError(f"The config contains {name}, which is not a number in JSON; write a finite number.")
 
 
 def _to_plain(value: Any) -> Any:
@@ -225,35 +277,79 @@ _NESTED = {"data": DataConfig, "model": ModelConfig, "freeze": FreezeConfig, "op
 
 
 def _from_plain(cls: type, data: Mapping[str, Any], where: str) -> Any:
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(data) - set(known))
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(map(str, data)) - known)
     if unknown:
         raise ConfigError(f"Unknown setting '{where}.{unknown[0]}' in the config; remove it or check its spelling.")
+    hints = get_type_hints(cls)
     kwargs: dict[str, Any] = {}
-    defaults = cls()
     for name, value in data.items():
         if cls is TrainConfig and name in _NESTED:
             if not isinstance(value, Mapping):
                 raise ConfigError(f"Setting '{name}' must be an object in the config.")
             kwargs[name] = _from_plain(_NESTED[name], value, name)
-            continue
-        default = getattr(defaults, name)
-        if isinstance(default, tuple) and isinstance(value, list):
-            value = tuple(value)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"Setting '{where}.{name}' must be true or false.")
-        elif isinstance(default, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"Setting '{where}.{name}' must be a number.")
-            if isinstance(default, float):
-                value = float(value)
-            elif value != int(value):
-                raise ConfigError(f"Setting '{where}.{name}' must be a whole number.")
-            else:
-                value = int(value)
-        kwargs[name] = value
+        else:
+            kwargs[name] = _convert(value, hints[name], f"{where}.{name}")
     return cls(**kwargs)
+
+
+def _convert(value: Any, hint: Any, where: str) -> Any:
+    """Return ``value`` as the type ``hint`` says (list -> tuple, 3 -> 3.0), or raise ConfigError."""
+    origin, args = get_origin(hint), get_args(hint)
+    if hint is Any:
+        return value
+    if origin in (Union, UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _convert(value, inner, where)
+    if hint is bool:
+        _check(isinstance(value, bool), f"Setting '{where}' must be true or false.")
+        return value
+    if hint in (int, float):
+        return _number(value, hint, where)
+    if hint is str:
+        _check(isinstance(value, str), f"Setting '{where}' must be text.")
+        return value
+    if origin is tuple:
+        _check(isinstance(value, (list, tuple)), f"Setting '{where}' must be a list of {_describe(args[0])}.")
+        return tuple(_convert(v, args[0], where) for v in value)
+    if origin in (Mapping, dict, collections.abc.Mapping):
+        _check(isinstance(value, Mapping), f"Setting '{where}' must be an object, e.g. {{\"name\": value}}.")
+        _check(all(isinstance(k, str) for k in value), f"Setting '{where}' must have text keys.")
+        return {k: _convert(v, args[1], f"{where}.{k}") for k, v in value.items()}
+    raise TypeError(f"no converter for {hint!r}")  # a new field type needs a line above
+
+
+def _number(value: Any, hint: type, where: str) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"Setting '{where}' must be a number.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"Setting '{where}' must be a finite number.")
+    if hint is float:
+        try:
+            return float(value)
+        except OverflowError:
+            raise ConfigError(f"Setting '{where}' is too large.") from None
+    if value != int(value):
+        raise ConfigError(f"Setting '{where}' must be a whole number.")
+    return int(value)
+
+
+def _describe(hint: Any) -> str:
+    return {str: "texts", float: "numbers", int: "whole numbers"}.get(hint, "values")
+
+
+def _check_types(obj: Any, where: str) -> None:
+    """Raise ConfigError if a field of ``obj`` holds a value of the wrong type (set from code)."""
+    for name, hint in get_type_hints(type(obj)).items():
+        value = getattr(obj, name)
+        if where == "config" and name in _NESTED:
+            _check(isinstance(value, _NESTED[name]), f"Setting '{name}' must be a {name} section.")
+            continue
+        converted = _convert(value, hint, f"{where}.{name}")
+        _check(not isinstance(converted, int) or isinstance(value, int),
+               f"Setting '{where}.{name}' must be a whole number.")
 
 
 # --- family defaults ---------------------------------------------------------------------------
