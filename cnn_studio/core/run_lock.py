@@ -120,14 +120,18 @@ def read_owner(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
 def owner_state(folder: str | os.PathLike[str]) -> str:
     """Return ``"alive"``, ``"dead"`` (the writer died: the run is interrupted) or ``"none"``."""
     path = Path(folder) / LOCK_FILE
+    if not path.exists():
+        return "none"
+    if fcntl is None and msvcrt is None:
+        return _state_from_pid(read_owner(folder))
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY if fcntl is not None else os.O_RDWR)
     except FileNotFoundError:
         return "none"
     except OSError:
         return _state_from_pid(read_owner(folder))
     try:
-        if fcntl is not None:
+        if fcntl is not None:  # a shared probe: never makes a starting writer fail for long
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -136,7 +140,10 @@ def owner_state(folder: str | os.PathLike[str]) -> str:
                 return _state_from_pid(read_owner(folder))
             fcntl.flock(fd, fcntl.LOCK_UN)
             return "dead"
-        return "dead" if _try_lock(fd) else "alive"
+        got = _try_lock(fd)
+        if got:
+            _unlock(fd)
+        return "alive" if got is False else ("dead" if got else _state_from_pid(read_owner(folder)))
     finally:
         os.close(fd)
 
