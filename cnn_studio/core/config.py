@@ -138,6 +138,9 @@ class TrainConfig:
     compile: bool = False
     # Distributed runs (torchrun): convert BatchNorm to SyncBatchNorm.
     sync_bn: bool = False
+    # last.pt is also written inside an epoch at most this often (seconds), so a kill, a crash or
+    # a power cut loses about a minute of work; writing it costs a fraction of a second.
+    checkpoint_every_s: float = 60.0
     # Run folder; None: a new folder under the runs directory.
     out_dir: str | None = None
     version: int = CONFIG_VERSION
@@ -207,6 +210,8 @@ class TrainConfig:
         _check(1 <= self.epochs <= MAX_EPOCHS, f"Epochs must be at least 1 and at most {MAX_EPOCHS}.")
         _check(1 <= self.batch_size <= MAX_BATCH_SIZE, f"Batch size must be between 1 and {MAX_BATCH_SIZE}.")
         _check(0 <= self.seed <= MAX_SEED, f"Seed must be a whole number between 0 and {MAX_SEED}.")
+        _check(0.1 <= self.checkpoint_every_s <= 86400,
+               "The checkpoint interval must be between 0.1 seconds and one day (86400 seconds).")
         _check(self.device in DEVICES, f"Device must be one of {', '.join(DEVICES)}.")
         _check(self.precision in PRECISIONS, f"Precision must be one of {', '.join(PRECISIONS)}.")
         _validate_optim(self.optim)

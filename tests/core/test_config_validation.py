@@ -39,6 +39,7 @@ from cnn_studio.core.errors import ConfigError
     ({"channels_last": 1}, "true or false"),
     ({"device": None}, "'config.device' must be text"),
     ({"data": {"memory_budget_mb": 0}}, "memory budget"),
+    ({"checkpoint_every_s": 0}, "checkpoint interval"),
 ])
 def test_every_bad_field_is_one_sentence(data, fragment):
     with pytest.raises(ConfigError) as err:
