@@ -30,10 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     """Run the command; return the exit code."""
     from cnn_studio.core.export import export_checkpoint
+    from cnn_studio.core.runs import json_safe
 
     result = export_checkpoint(args.checkpoint, args.export_format, args.out, check=not args.no_check)
     if args.json:
-        print(json.dumps(asdict(result)))
+        print(json.dumps(json_safe(asdict(result)), allow_nan=False))
     else:
         checked = "not checked" if args.no_check else f"max difference from PyTorch {result.max_abs_diff:.1e}"
         print(f"wrote {result.format} model to {result.path} ({result.num_classes} classes, {checked})",
