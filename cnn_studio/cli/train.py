@@ -49,6 +49,7 @@ from cnn_studio.core import config as c
 from cnn_studio.core.errors import Cancelled
 from cnn_studio.core.runs import json_safe as _json_safe
 from cnn_studio.core.training.callbacks import Callback  # no torch import (numpy only)
+from cnn_studio.core.training.events import BatchProgress, EpochEnded, RunStarted
 
 EXIT_FAILED = 1
 EXIT_STOPPED = 130
@@ -260,13 +261,14 @@ def _print_summary(result: Any) -> None:
 class JsonLinesPrinter(Callback):
     """One JSON line per epoch on stdout; the dataset notes go to stderr."""
 
-    def on_run_started(self, event: Any) -> None:
-        print_data_notes(event)
-
-    def on_epoch_ended(self, event: Any) -> None:
+    def on_event(self, event: Any) -> None:
+        """Print the dataset notes at the start and one JSON line per epoch."""
         from dataclasses import asdict
 
-        print(json.dumps(_json_safe({"event": "epoch", **asdict(event)}), allow_nan=False), flush=True)
+        if isinstance(event, RunStarted):
+            print_data_notes(event)
+        elif isinstance(event, EpochEnded):
+            print(json.dumps(_json_safe({"event": "epoch", **asdict(event)}), allow_nan=False), flush=True)
 
 
 class ProgressPrinter(Callback):
@@ -277,6 +279,15 @@ class ProgressPrinter(Callback):
     def __init__(self, tty: bool) -> None:
         self.tty = tty
         self.started = time.perf_counter()
+
+    def on_event(self, event: Any) -> None:
+        """Print the event it shows: the run's start, the progress bar, the epoch line."""
+        if isinstance(event, RunStarted):
+            self.on_run_started(event)
+        elif isinstance(event, BatchProgress):
+            self.on_batch_progress(event)
+        elif isinstance(event, EpochEnded):
+            self.on_epoch_ended(event)
 
     def on_run_started(self, event: Any) -> None:
         held = f", held-out: {event.heldout_name} ({event.heldout_images})" if event.heldout_name else ""

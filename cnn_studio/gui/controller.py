@@ -13,6 +13,9 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, QThread, Signal, Slot
 
+from cnn_studio.core.training.events import (
+    BatchProgress, EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
+)
 from cnn_studio.gui.worker import TaskWorker, TrainingWorker
 
 IDLE, TRAINING, PAUSED, STOPPING = "idle", "training", "paused", "stopping"
@@ -33,6 +36,9 @@ class Controller(QObject):
 
     state_changed = Signal(str)
     training_started = Signal(object)  # the TrainConfig
+    #: every event of the running engine (a frozen dataclass of ``core.training.events``), in order;
+    #: the signals below carry the same events split by type
+    training_event = Signal(object)
     run_started = Signal(object)
     batch_progressed = Signal(object)
     epoch_ended = Signal(object)
@@ -55,6 +61,9 @@ class Controller(QObject):
         self._snapshot_layers: set[str] = set()
         self.last_config: Any = None
         self.last_result: Any = None
+        self._event_signals = {RunStarted: self.run_started, BatchProgress: self.batch_progressed,
+                               EpochEnded: self.epoch_ended, WeightsSnapshot: self.weights_snapshot,
+                               RunFinished: self.run_finished}
 
     # --- state ---------------------------------------------------------------------------
     @property
@@ -94,12 +103,7 @@ class Controller(QObject):
         thread.setObjectName("cnn-studio-training")
         worker = TrainingWorker(cfg, self._control, dataset=dataset, resume_from=resume_from)
         worker.moveToThread(thread)
-        worker.run_started.connect(self.run_started)
-        worker.batch_progressed.connect(self.batch_progressed)
-        worker.epoch_ended.connect(self.epoch_ended)
-        worker.weights_snapshot.connect(self.weights_snapshot)
-        worker.run_finished.connect(self.run_finished)
-        worker.failed.connect(self.training_failed)
+        worker.event.connect(self._on_training_event)  # queued: the slot runs in the GUI thread
         worker.result_ready.connect(self._on_result)
         thread.started.connect(worker.run)
         worker.finished.connect(thread.quit)
@@ -110,6 +114,17 @@ class Controller(QObject):
         self._set_state(TRAINING)
         self.training_started.emit(cfg)
         thread.start()
+
+    @Slot(object)
+    def _on_training_event(self, event: Any) -> None:
+        """Re-emit a core event on ``training_event`` and on the signal of its type (if it has one)."""
+        self.training_event.emit(event)
+        if isinstance(event, RunFailed):
+            self.training_failed.emit(event.message, event.details, event.user_error)
+            return
+        signal = self._event_signals.get(type(event))
+        if signal is not None:
+            signal.emit(event)
 
     @Slot(object)
     def _on_result(self, result: Any) -> None:

@@ -1,9 +1,10 @@
 """Background workers: QObjects moved to a QThread by the controller.
 
-``TrainingWorker`` runs :func:`cnn_studio.core.training.engine.train` and forwards the core's
-frozen event dataclasses through ``Signal(object)``; it is itself a core ``Callback`` adapter, so
-the engine knows nothing of Qt. ``TaskWorker`` runs any short-lived function (dataset scan and
-decode, a weights download) with progress and cooperative cancellation.
+``TrainingWorker`` runs :func:`cnn_studio.core.training.engine.train` with one core ``Callback``
+that relays every frozen event dataclass, unchanged, on the one ``event = Signal(object)``; the
+engine knows nothing of Qt, and a new event needs no change here. ``TaskWorker`` runs any
+short-lived function (dataset scan and decode, a weights download) with progress and cooperative
+cancellation.
 """
 
 from __future__ import annotations
@@ -16,18 +17,26 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from cnn_studio.core.errors import Cancelled, UserError
+from cnn_studio.core.training.callbacks import Callback
+from cnn_studio.core.training.events import RunFailed, TrainingEvent
+
+
+class _EventRelay(Callback):
+    """The engine's callback in the GUI: hands every event to the worker (on the training thread)."""
+
+    def __init__(self, worker: "TrainingWorker") -> None:
+        self._worker = worker
+
+    def on_event(self, event: TrainingEvent) -> None:
+        """Relay ``event`` on the worker's ``event`` signal."""
+        self._worker.relay(event)
 
 
 class TrainingWorker(QObject):
-    """Runs one training run; every signal carries a core event dataclass (or plain values)."""
+    """Runs one training run and relays every core event, unchanged, on the one ``event`` signal."""
 
-    run_started = Signal(object)
-    batch_progressed = Signal(object)
-    epoch_ended = Signal(object)
-    weights_snapshot = Signal(object)
-    run_finished = Signal(object)
-    #: message, details, is_user_error
-    failed = Signal(str, str, bool)
+    #: each frozen event dataclass of ``core.training.events`` (RunStarted ... RunFinished, RunFailed)
+    event = Signal(object)
     #: the core's RunResult (or None when the run failed)
     result_ready = Signal(object)
     finished = Signal()
@@ -40,55 +49,30 @@ class TrainingWorker(QObject):
         self._resume_from = resume_from
         self._failure_reported = False
 
-    def _make_callback(self) -> Any:
-        from cnn_studio.core.training.callbacks import Callback
-
-        worker = self
-
-        class _SignalCallback(Callback):
-            """Forwards core events to Qt signals (queued to the GUI thread)."""
-
-            def on_run_started(self, event: Any) -> None:
-                worker.run_started.emit(event)
-
-            def on_batch_progress(self, event: Any) -> None:
-                worker.batch_progressed.emit(event)
-
-            def on_epoch_ended(self, event: Any) -> None:
-                worker.epoch_ended.emit(event)
-
-            def on_weights_snapshot(self, event: Any) -> None:
-                worker.weights_snapshot.emit(event)
-
-            def on_run_finished(self, event: Any) -> None:
-                worker.run_finished.emit(event)
-
-            def on_failed(self, event: Any) -> None:
-                worker._failure_reported = True
-                message = str(getattr(event, "message", event))
-                details = str(getattr(event, "details", "") or "")
-                worker.failed.emit(message, details, bool(getattr(event, "user_error", not details)))
-
-        return _SignalCallback()
+    def relay(self, event: TrainingEvent) -> None:
+        """Emit ``event`` (queued to the receivers' threads); remembers that a failure was reported."""
+        if isinstance(event, RunFailed):
+            self._failure_reported = True
+        self.event.emit(event)
 
     @Slot()
     def run(self) -> None:
-        """Train; always ends with ``finished``."""
+        """Train; an error the engine did not report becomes a ``RunFailed`` event; always ends with ``finished``."""
         result = None
         try:
             from cnn_studio.core.training.engine import train
 
-            result = train(self._cfg, callbacks=[self._make_callback()], control=self._control,
+            result = train(self._cfg, callbacks=[_EventRelay(self)], control=self._control,
                            dataset=self._dataset, resume_from=self._resume_from)
         except Cancelled:
             pass
         except UserError as exc:
             if not self._failure_reported:
-                self.failed.emit(str(exc), "", True)
+                self.relay(RunFailed(message=str(exc), details="", kind="user_error", user_error=True))
         except BaseException as exc:  # noqa: BLE001 - reported to the user, the app keeps running
             if not self._failure_reported:
                 details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-                self.failed.emit(f"{type(exc).__name__}: {exc}", details, False)
+                self.relay(RunFailed(message=f"{type(exc).__name__}: {exc}", details=details, kind="error"))
         finally:
             self.result_ready.emit(result)
             self.finished.emit()

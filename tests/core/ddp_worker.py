@@ -41,8 +41,8 @@ def _install() -> None:
             target = (int(f_epoch), int(f_step), kind)
     original = Trainer._train_step
 
-    def train_step(self: Trainer, x: torch.Tensor, y: torch.Tensor, stats) -> None:
-        if target is not None and (self.epoch, self.step_in_epoch) == target[:2]:
+    def train_step(self: Trainer, x: torch.Tensor, y: torch.Tensor) -> None:
+        if target is not None and (self.state.epoch, self.state.step_in_epoch) == target[:2]:
             kind = target[2]
             if kind == "nan":
                 x = x * float("nan")
@@ -51,8 +51,8 @@ def _install() -> None:
             elif kind == "sigint":
                 os.kill(os.getpid(), signal.SIGINT)
         if record_dir:
-            recorded.append((self.epoch, x.detach().cpu().clone()))
-        original(self, x, y, stats)
+            recorded.append((self.state.epoch, x.detach().cpu().clone()))
+        original(self, x, y)
 
     Trainer._train_step = train_step  # type: ignore[method-assign]
     if record_dir:

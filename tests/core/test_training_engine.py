@@ -83,8 +83,8 @@ def test_same_seed_same_metrics_and_resume_equals_uninterrupted(data_root, tmp_p
         def __init__(self, control):
             self.control = control
 
-        def on_epoch_ended(self, event):
-            if event.epoch == 1:
+        def on_event(self, event):
+            if isinstance(event, EpochEnded) and event.epoch == 1:
                 self.control.stop()
 
     control = TrainingControl()
@@ -134,7 +134,9 @@ def test_stop_pause_resume_from_another_thread(data_root, tmp_path):
     rec = EventRecorder()
 
     class Signals(Callback):
-        def on_epoch_ended(self, event):
+        def on_event(self, event):
+            if not isinstance(event, EpochEnded):
+                return
             if event.epoch == 2:
                 second_epoch.set()
             if event.epoch == 3:

@@ -75,7 +75,7 @@ def init_process_group(dist: DistContext, device_name: str) -> bool:
     return True
 
 
-def release(trainer: Any) -> None:
+def release(prepared: PreparedModel | None) -> None:
     """Drop the DDP wrapper, then leave the process group; safe to call twice.
 
     DDP's reducer holds the process group: left to the interpreter's shutdown, Gloo's worker
@@ -83,7 +83,6 @@ def release(trainer: Any) -> None:
     exception", now and then here). Freeing it first and destroying the group while
     Python is fully alive makes the exit clean (and NCCL does not warn).
     """
-    prepared = getattr(trainer, "prepared", None)
     if prepared is not None:
         prepared.forward = prepared.model
     gc.collect()

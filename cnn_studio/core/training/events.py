@@ -105,3 +105,7 @@ class RunFailed:
     details: str
     kind: str = "error"  # "nonfinite", "out_of_memory", "user_error" or "error"
     user_error: bool = False  # True when the user can fix it (a setting), False for a bug
+
+
+#: Every event the engine emits; a new event is one more dataclass here (and the code that shows it).
+TrainingEvent = RunStarted | BatchProgress | EpochEnded | WeightsSnapshot | RunFinished | RunFailed
