@@ -67,8 +67,7 @@ RESUMABLE_STATUSES = ("interrupted", "stopped")
 
 def new_run_dir(base: str | os.PathLike[str], model_name: str) -> Path:
     """Create and return a new, unique run folder ``base/<YYYYmmdd-HHMMSS>-<model>[-N]``."""
-    root = Path(base)
-    root.mkdir(parents=True, exist_ok=True)
+    root = make_folder(Path(base))
     safe_model = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name) or "model"
     stem = f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{safe_model}"
     for n in range(1000):
@@ -78,7 +77,18 @@ def new_run_dir(base: str | os.PathLike[str], model_name: str) -> Path:
             return candidate
         except FileExistsError:
             continue
+        except OSError as exc:
+            raise storage_error(exc, candidate / CONFIG_FILE) from None
     raise OSError(f"Could not create a new run folder in {root}.")
+
+
+def make_folder(folder: Path) -> Path:
+    """Create ``folder`` (and its parents); a StorageError names it when that is impossible."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, folder / CONFIG_FILE) from None
+    return folder
 
 
 def json_safe(value: Any) -> Any:
