@@ -186,7 +186,6 @@ def resume_settings(args: argparse.Namespace) -> Any:
     Raises:
         ConfigError: ``--epochs`` is below the epochs the run has already completed.
     """
-    from cnn_studio.core.errors import ConfigError
     from cnn_studio.core.runs import load_resume_source
 
     changes = {k: getattr(args, k) for k in RESUME_CHANGEABLE if getattr(args, k) is not None}
@@ -196,9 +195,7 @@ def resume_settings(args: argparse.Namespace) -> Any:
     base = source.config
     cfg = replace(base, **changes)
     cfg.validate()
-    if cfg.epochs < source.epochs_done:
-        raise ConfigError(f"The run has already completed {source.epochs_done} epochs, so --epochs must be at least "
-                          f"{source.epochs_done} (trained epochs are kept, never undone).")
+    source.check_epochs(cfg.epochs)
     if cfg.epochs != base.epochs and _rank_and_world_size()[0] == 0:
         print(schedule_change_note(base.epochs, cfg.epochs, base.optim.schedule), file=sys.stderr, flush=True)
     return cfg

@@ -266,6 +266,18 @@ class ResumeSource:
     checkpoint: dict[str, Any] | None  # None: the run had no last.pt yet and restarts from epoch 0
     epochs_done: int  # completed epochs in the checkpoint (0 without one)
 
+    def check_epochs(self, epochs: int) -> None:
+        """Refuse a total below the epochs already trained (they are kept, never undone).
+
+        Raises:
+            ConfigError: ``epochs`` is below :attr:`epochs_done`.
+        """
+        from cnn_studio.core.errors import ConfigError
+
+        if epochs < self.epochs_done:
+            raise ConfigError(f"The run has already completed {self.epochs_done} epochs, so it cannot be set to "
+                              f"{epochs}; give at least {self.epochs_done} (trained epochs are kept, never undone).")
+
 
 def load_resume_source(resume_from: str | os.PathLike[str]) -> ResumeSource:
     """Return what resuming ``resume_from`` (a run folder or a last.pt) continues from.

@@ -14,9 +14,11 @@ Design (why it is fast and safe):
   raises :class:`StopTraining`, which unwinds the loop so the handler saves ``last.pt`` and the
   run ends ``stopped``. Pause blocks on an event; nothing is lost.
 - Checkpoints are written only by ``checkpoints.py``: ``last.pt`` at every epoch end (with the RNG,
-  optimizer and scheduler states, so a resumed CPU run ends with the same metrics), and on a stop.
-  A non-finite loss or a CUDA out-of-memory error ends the run ``failed`` with advice, and never
-  overwrites the last good checkpoint.
+  optimizer and scheduler states, so a resumed CPU run ends with the same metrics), on a stop, and
+  every ``cfg.checkpoint_every_s`` inside long epochs. The run folder has one writer (``RunLock``).
+- Divergence (a NaN or exploding loss, NaN weights or BatchNorm statistics: ``divergence.py``), a
+  CUDA out-of-memory error or a failed write (full disk) ends the run ``failed`` with one sentence,
+  and never overwrites the last good checkpoint.
 - Distributed (torchrun): rank and world size come from the environment (:class:`DistContext`);
   only rank 0 writes files and emits events; epoch metrics are summed over ranks; every rank
   agrees on NaN and stop every few batches (``distributed.py``), so all ranks end together.
@@ -36,7 +38,7 @@ import torch.nn.functional as F
 from cnn_studio.core import runs
 from cnn_studio.core.checkpoint import NonFiniteWeights, capture_rng_state
 from cnn_studio.core.config import TrainConfig
-from cnn_studio.core.errors import ConfigError, StorageError, UserError
+from cnn_studio.core.errors import StorageError, UserError
 from cnn_studio.core.run_lock import RunLock
 from cnn_studio.core.training import checkpoints, distributed
 from cnn_studio.core.training.callbacks import Callback
@@ -100,9 +102,8 @@ class Trainer:
                 raise UserError("Give a training configuration or a run to resume.")
             cfg = source.config
         cfg.validate()
-        if source is not None and cfg.epochs < source.epochs_done:
-            raise ConfigError(f"The run has already completed {source.epochs_done} epochs, so it cannot be set to "
-                              f"{cfg.epochs}; give at least {source.epochs_done} (trained epochs are kept, never undone).")
+        if source is not None:
+            source.check_epochs(cfg.epochs)
         self.cfg = cfg
         self.dataset = dataset
         self.lock: RunLock | None = None  # the run folder's writer lock (rank 0)
@@ -152,15 +153,6 @@ class Trainer:
             state.test_accuracy = self._final_test()
         except StopTraining:
             status, message = self._save_stopped()
-        except NonFiniteLoss as exc:  # a NaN loss, or a Diverged run (exploding loss, NaN weights)
-            status, message = "failed", str(exc)
-            self._emit(RunFailed(message=message, details="", kind="nonfinite", user_error=True))
-        except NonFiniteWeights as exc:  # caught by the last guard: a checkpoint about to be written
-            status, message = "failed", self.guard.message(state.epoch, str(exc).rstrip("."), state.kept_note())
-            self._emit(RunFailed(message=message, details="", kind="nonfinite", user_error=True))
-        except StorageError as exc:  # the disk filled or the folder became read-only: files so far kept
-            status, message = "failed", str(exc)
-            self._emit(RunFailed(message=message, details="", kind="storage", user_error=True))
         except Exception as exc:  # noqa: BLE001 - reported; unexpected errors are re-raised for the caller
             failure = self._describe_failure(exc)
             if failure.kind == "out_of_memory":
@@ -179,9 +171,9 @@ class Trainer:
         try:
             checkpoints.save_stopped(self.ctx, self.state)
         except (StorageError, NonFiniteWeights) as exc:
-            kind = "storage" if isinstance(exc, StorageError) else "nonfinite"
-            self._emit(RunFailed(message=str(exc), details="", kind=kind, user_error=True))
-            return "failed", str(exc)
+            failure = self._describe_failure(exc)
+            self._emit(failure)
+            return "failed", failure.message
         return "stopped", "Stopped by the user; last.pt holds the state to resume from."
 
     def _emit(self, event: TrainingEvent) -> None:
@@ -190,7 +182,14 @@ class Trainer:
             callback.on_event(event)
 
     def _describe_failure(self, exc: Exception) -> RunFailed:
+        """The RunFailed event of ``exc``; kinds "user_error" and "error" are re-raised after it."""
         ctx, state = self.ctx, self.state
+        if isinstance(exc, (NonFiniteLoss, NonFiniteWeights, StorageError)):  # the run cannot go on: say why
+            message = str(exc)  # a NaN loss, divergence, or the disk filled / the folder became read-only
+            if isinstance(exc, NonFiniteWeights):  # the last guard: a checkpoint about to be written
+                message = self.guard.message(state.epoch, message.rstrip("."), state.kept_note())
+            kind = "storage" if isinstance(exc, StorageError) else "nonfinite"
+            return RunFailed(message=message, details="", kind=kind, user_error=True)
         if is_out_of_memory(exc):
             return RunFailed(message=oom_message(ctx.device, self.cfg.batch_size, ctx.input_size), details="",
                              kind="out_of_memory", user_error=True)
@@ -278,11 +277,8 @@ class Trainer:
         return time.perf_counter() - epoch_start - paused_s, images
 
     def _save_on_interval(self) -> None:
-        """Inside a long epoch, write last.pt every ``cfg.checkpoint_every_s`` (one process only).
-
-        Distributed runs keep the epoch-end and stop checkpoints: a time-based save would need
-        every rank to agree on the same batch.
-        """
+        """Write last.pt every ``cfg.checkpoint_every_s`` inside an epoch (one process only: ranks
+        would have to agree on the batch, so distributed runs keep the epoch-end and stop saves)."""
         state = self.state
         if self.dist.distributed or time.monotonic() - state.last_save_time < self.cfg.checkpoint_every_s:
             return
