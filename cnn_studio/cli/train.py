@@ -148,17 +148,18 @@ def build_config(args: argparse.Namespace) -> Any:
 
 def run_train(args: argparse.Namespace) -> int:
     """Run the command; return the exit code."""
-    from cnn_studio.core.training.control import TrainingControl
-    from cnn_studio.core.training.engine import train
+    from cnn_studio.core.training.control import TrainingControl  # no torch: the handlers go in first
 
-    cfg = build_config(args)
-    if args.resume:
-        cfg = resume_settings(args)
     control = TrainingControl()
-    printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
     rank, world_size = _rank_and_world_size()
     launched = world_size > 1 or "TORCHELASTIC_RUN_ID" in os.environ  # torchrun, even with one process
     with StopSignals(control, quiet=rank != 0, distributed=launched) as signals:
+        from cnn_studio.core.training.engine import train  # imports torch (seconds): a signal now still stops
+
+        cfg = build_config(args)
+        if args.resume:
+            cfg = resume_settings(args)
+        printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
         try:
             result = train(cfg, callbacks=[printer], control=control, resume_from=args.resume)
         except Cancelled:  # stopped while the dataset was opened: nothing was trained or written
