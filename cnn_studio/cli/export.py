@@ -14,13 +14,15 @@ import json
 import sys
 from dataclasses import asdict
 
+from cnn_studio.core.export import FORMATS  # no torch at import: --help stays fast
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``export`` subcommand."""
     p = sub.add_parser("export", help="export a checkpoint to TorchScript or ONNX",
                        description="Export a trained model and check its outputs against PyTorch's.")
     p.add_argument("--checkpoint", required=True, metavar="FILE", help="a CNN Studio checkpoint (best.pt)")
-    p.add_argument("--format", required=True, choices=("torchscript", "onnx"), dest="export_format")
+    p.add_argument("--format", required=True, choices=FORMATS, dest="export_format")
     p.add_argument("--out", required=True, metavar="FILE", help="file to write (.pt for TorchScript, .onnx)")
     p.add_argument("--no-check", action="store_true", help="skip the output comparison with PyTorch")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")

@@ -100,3 +100,7 @@ def test_cli_choices_are_the_config_vocabulary():
     assert choices["optimizer"] == c.OPTIMIZERS and choices["schedule"] == c.SCHEDULES
     assert choices["device"] == c.DEVICES and choices["precision"] == c.PRECISIONS
     assert set(choices["freeze"]) <= set(c.FREEZE_PRESETS) and choices["freeze"] == c.SIMPLE_FREEZE_PRESETS
+    from cnn_studio.core.export import FORMATS
+
+    export = parser._subparsers._group_actions[0].choices["export"]
+    assert [tuple(a.choices) for a in export._actions if a.dest == "export_format"] == [FORMATS]
