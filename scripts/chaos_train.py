@@ -161,12 +161,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"reference run: {span:.1f}s for {EPOCHS} epochs; killing at random moments in 0.2-{span:.1f}s", flush=True)
     rng = random.Random(args.seed)
-    good = 0
+    good = hit = 0
     for i in range(args.runs):
         ok, text = one_run(i, rng, config, work, env, span)
         good += ok
+        hit += "-> rc 0;" not in text  # the signal landed before the run had finished
         print(f"run {i + 1:2d}/{args.runs}: {'ok  ' if ok else 'FAIL'} {text}", flush=True)
-    print(f"resumed and finished: {good}/{args.runs} (work folder {work})")
+    print(f"resumed and finished: {good}/{args.runs} ({hit} killed or stopped mid-run, the rest had finished "
+          f"first; work folder {work})")
     return 0 if good == args.runs else 1
 
 
