@@ -39,6 +39,7 @@ def main() -> int:
     from cnn_studio.core.config import recommended_config
     from cnn_studio.core.data.dataset import open_dataset
     from cnn_studio.core.training.engine import train
+    from cnn_studio.core.training.events import BatchProgress, EpochEnded
     from cnn_studio.gui.app import make_application
     from cnn_studio.gui.main_window import MainWindow
     from cnn_studio.paths import demo_dataset_dir
@@ -57,11 +58,10 @@ def main() -> int:
     window = MainWindow()
     window.resize(1280, 800)
     window.show()
-    window.dataset = dataset
+    window.session.set_dataset(dataset)
     window.tabs.setCurrentWidget(window.train_view)
     if args.no_views:
-        window.controller.epoch_ended.disconnect()
-        window.controller.batch_progressed.disconnect()
+        window.controller.clear_subscribers(EpochEnded | BatchProgress)
     gaps: list[float] = []
     clock = QElapsedTimer()
     probe = QTimer()

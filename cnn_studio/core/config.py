@@ -7,15 +7,13 @@ defaults (``recommended_config``) put the course's recipes in one place.
 
 from __future__ import annotations
 
-import collections.abc
 import dataclasses
 import json
-import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from types import UnionType
-from typing import Any, Mapping, Union, get_args, get_origin, get_type_hints
+from typing import Any, Mapping
 
+from cnn_studio.core import config_schema as schema
 from cnn_studio.core.errors import ConfigError
 
 CONFIG_VERSION = 1
@@ -73,15 +71,101 @@ class DataConfig:
     cache_dir: str | None = None
 
 
+PRETRAINED_KINDS = ("none", "imagenet", "file")
+
+
+@dataclass(frozen=True, eq=False)
+class Pretrained:
+    """Where a run's starting weights come from: nothing, the model's ImageNet weights, or a file.
+
+    The metadata of the ImageNet weights (classes, input size, mean/std, origin) is the model's
+    ``ModelInfo.weights``. In JSON the value stays the string older configs use (``"none"``,
+    ``"imagenet"`` or a path), so every config ever saved still loads; for the same reason it
+    compares equal to that string.
+
+    Attributes:
+        kind: ``none``, ``imagenet`` or ``file``.
+        path: the weights file or CNN Studio checkpoint (``kind == "file"`` only).
+    """
+
+    kind: str = "none"
+    path: str | None = None
+
+    @classmethod
+    def parse(cls, value: "Pretrained | str | Mapping[str, Any] | None") -> "Pretrained":
+        """Return the value for ``"none"``, ``"imagenet"``, a path, ``{"kind", "path"}`` or None."""
+        if isinstance(value, Pretrained):
+            return value
+        if isinstance(value, Mapping):
+            kind, path = value.get("kind", "none"), value.get("path")
+            if kind not in PRETRAINED_KINDS or (kind == "file") != bool(path) or set(value) - {"kind", "path"}:
+                raise ConfigError("Setting 'model.pretrained' must be \"none\", \"imagenet\" or a weights file path.")
+            return cls(str(kind), str(path) if path else None)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError("Setting 'model.pretrained' must be \"none\", \"imagenet\" or a weights file path.")
+        text = (value or "").strip()
+        if text.lower() in ("", "none"):
+            return cls("none")
+        if text.lower() == "imagenet":
+            return cls("imagenet")
+        return cls("file", text)
+
+    def to_json(self) -> str:
+        """Return the JSON form: ``"none"``, ``"imagenet"`` or the path."""
+        return self.path if self.kind == "file" and self.path else self.kind
+
+    @property
+    def is_pretrained(self) -> bool:
+        """True when the model starts from weights (ImageNet or a file)."""
+        return self.kind != "none"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self == Pretrained.parse(other)
+        return isinstance(other, Pretrained) and (self.kind, self.path) == (other.kind, other.path)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.path))
+
+    def __str__(self) -> str:
+        return self.to_json()
+
+
 @dataclass(frozen=True)
 class ModelConfig:
-    """Which network, with which starting weights."""
+    """Which network, with which options and starting weights."""
 
     name: str = "resnet20"
-    # "none", "imagenet", or a path to a weights file or to a CNN Studio checkpoint.
-    pretrained: str = "none"
-    # Builder options, e.g. {"batch_norm": false} for simple_cnn or {"shortcut": "B"}.
+    # Starting weights; a plain string ("none", "imagenet" or a path) is accepted and parsed.
+    pretrained: Pretrained = Pretrained()
+    # Builder options, e.g. {"batch_norm": false} for simple_cnn or {"shortcut": "B"}; only the
+    # options changed from the model's defaults need to be given.
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pretrained", Pretrained.parse(self.pretrained))
+
+    def run_label(self) -> str:
+        """Return the model name with its options, for run folder names (``simple_cnn-batch_norm-off``)."""
+        parts = [self.name]
+        for key in sorted(self.options or {}):
+            value = self.options[key]
+            parts.append(f"{key}-{('on' if value else 'off') if isinstance(value, bool) else value}")
+        return "-".join(parts)
+
+
+def _check_model_options(model: ModelConfig) -> None:
+    """ConfigError for options that are not an object, unknown, or of the wrong type."""
+    _check(isinstance(model.options, Mapping), "Setting 'model.options' must be an object in the config.")
+    if model.options:
+        from cnn_studio.core.errors import ModelError
+        from cnn_studio.core.models.registry import option_problem  # lazy: torch import
+
+        try:
+            problem = option_problem(model.name, model.options)
+        except ModelError as exc:
+            raise ConfigError(str(exc)) from None
+        _check(problem is None, problem or "")
 
 
 @dataclass(frozen=True)
@@ -173,7 +257,7 @@ class TrainConfig:
     def from_json(cls, text: str) -> "TrainConfig":
         """Parse JSON text into a config."""
         try:
-            data = json.loads(text, parse_constant=_refuse_constant)
+            data = json.loads(text, parse_constant=schema.refuse_constant)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"The config is not valid JSON ({exc.msg} at line {exc.lineno}); fix or recreate it.") from None
         except RecursionError:
@@ -218,8 +302,8 @@ class TrainConfig:
         _validate_data(self.data)
         _validate_freeze(self.freeze)
         _check(bool(self.model.name.strip()), "Choose a model.")
-        _check(bool(self.model.pretrained.strip()), "Pretrained weights must be none, imagenet or a file path.")
         _check(all(isinstance(k, str) for k in self.model.options), "Model option names must be text.")
+        _check_model_options(self.model)
 
 
 def _validate_optim(o: OptimConfig) -> None:
@@ -259,16 +343,12 @@ def _validate_freeze(f: FreezeConfig) -> None:
            "Learning-rate multipliers must be between 0 and 100.")
 
 
-def _check(ok: bool, message: str) -> None:
-    if not ok:
-        raise ConfigError(message)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ConfigError(f"The config contains {name}, which is not a number in JSON; write a finite number.")
+_check = schema.check
 
 
 def _to_plain(value: Any) -> Any:
+    if isinstance(value, Pretrained):
+        return value.to_json()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _to_plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Mapping):
@@ -282,79 +362,11 @@ _NESTED = {"data": DataConfig, "model": ModelConfig, "freeze": FreezeConfig, "op
 
 
 def _from_plain(cls: type, data: Mapping[str, Any], where: str) -> Any:
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(map(str, data)) - known)
-    if unknown:
-        raise ConfigError(f"Unknown setting '{where}.{unknown[0]}' in the config; remove it or check its spelling.")
-    hints = get_type_hints(cls)
-    kwargs: dict[str, Any] = {}
-    for name, value in data.items():
-        if cls is TrainConfig and name in _NESTED:
-            if not isinstance(value, Mapping):
-                raise ConfigError(f"Setting '{name}' must be an object in the config.")
-            kwargs[name] = _from_plain(_NESTED[name], value, name)
-        else:
-            kwargs[name] = _convert(value, hints[name], f"{where}.{name}")
-    return cls(**kwargs)
-
-
-def _convert(value: Any, hint: Any, where: str) -> Any:
-    """Return ``value`` as the type ``hint`` says (list -> tuple, 3 -> 3.0), or raise ConfigError."""
-    origin, args = get_origin(hint), get_args(hint)
-    if hint is Any:
-        return value
-    if origin in (Union, UnionType):
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _convert(value, inner, where)
-    if hint is bool:
-        _check(isinstance(value, bool), f"Setting '{where}' must be true or false.")
-        return value
-    if hint in (int, float):
-        return _number(value, hint, where)
-    if hint is str:
-        _check(isinstance(value, str), f"Setting '{where}' must be text.")
-        return value
-    if origin is tuple:
-        _check(isinstance(value, (list, tuple)), f"Setting '{where}' must be a list of {_describe(args[0])}.")
-        return tuple(_convert(v, args[0], where) for v in value)
-    if origin in (Mapping, dict, collections.abc.Mapping):
-        _check(isinstance(value, Mapping), f"Setting '{where}' must be an object, e.g. {{\"name\": value}}.")
-        _check(all(isinstance(k, str) for k in value), f"Setting '{where}' must have text keys.")
-        return {k: _convert(v, args[1], f"{where}.{k}") for k, v in value.items()}
-    raise TypeError(f"no converter for {hint!r}")  # a new field type needs a line above
-
-
-def _number(value: Any, hint: type, where: str) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"Setting '{where}' must be a number.")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"Setting '{where}' must be a finite number.")
-    if hint is float:
-        try:
-            return float(value)
-        except OverflowError:
-            raise ConfigError(f"Setting '{where}' is too large.") from None
-    if value != int(value):
-        raise ConfigError(f"Setting '{where}' must be a whole number.")
-    return int(value)
-
-
-def _describe(hint: Any) -> str:
-    return {str: "texts", float: "numbers", int: "whole numbers"}.get(hint, "values")
+    return schema.from_plain(cls, data, where, _NESTED if cls is TrainConfig else {})
 
 
 def _check_types(obj: Any, where: str) -> None:
-    """Raise ConfigError if a field of ``obj`` holds a value of the wrong type (set from code)."""
-    for name, hint in get_type_hints(type(obj)).items():
-        value = getattr(obj, name)
-        if where == "config" and name in _NESTED:
-            _check(isinstance(value, _NESTED[name]), f"Setting '{name}' must be a {name} section.")
-            continue
-        converted = _convert(value, hint, f"{where}.{name}")
-        _check(not isinstance(converted, int) or isinstance(value, int),
-               f"Setting '{where}.{name}' must be a whole number.")
+    schema.check_types(obj, where, _NESTED if where == "config" else {})
 
 
 # --- family defaults ---------------------------------------------------------------------------

@@ -16,11 +16,12 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from cnn_studio.core.errors import Cancelled, UserError
+from cnn_studio.core.errors import UserError
+from cnn_studio.core.progress import CancelCheck, Progress, check_cancelled
 
 __all__ = [
     "ClassProbability",
@@ -29,14 +30,9 @@ __all__ = [
     "Predictor",
     "collect_image_paths",
     "imagenet_class_names",
-    "IMAGENET_MODEL",
     "load_predictor",
 ]
 
-IMAGENET_MODEL = "efficientnet_lite0"
-_IMAGENET_SIZE = 224
-
-ProgressFn = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -111,14 +107,6 @@ def collect_image_paths(inputs: Iterable[str | os.PathLike]) -> list[str]:
     return list(dict.fromkeys(result))
 
 
-def _is_cancelled(cancel: Any) -> bool:
-    if cancel is None:
-        return False
-    if hasattr(cancel, "is_set"):
-        return bool(cancel.is_set())
-    return bool(cancel())
-
-
 @dataclass(eq=False)
 class Predictor:
     """A model ready to classify files with the evaluation preprocessing.
@@ -183,32 +171,29 @@ class Predictor:
 
     @classmethod
     def imagenet(cls, *, device: str = "cpu") -> "Predictor":
-        """The bundled EfficientNet-Lite0 with ImageNet weights and the 1000 class names (offline).
+        """The zoo's bundled ImageNet model (EfficientNet-Lite0) with its 1000 class names (offline).
+
+        Preprocessing (input size, mean, std) comes from the weights' metadata.
 
         Raises:
             ModelError: the weights package is missing.
         """
-        import torch
+        from cnn_studio.core.models.weights import bundled_imagenet_model, imagenet_weights, load_imagenet_model
 
-        from cnn_studio.core.models.efficientnet_lite import efficientnet_lite0, lite0_weights_path
-
-        model = efficientnet_lite0(num_classes=1000)
-        state = torch.load(lite0_weights_path(), map_location="cpu", weights_only=True)
-        model.load_state_dict(state, strict=True)
-        info = _model_info(IMAGENET_MODEL)
-        mean = tuple(getattr(info, "mean", None) or (0.5, 0.5, 0.5))
-        std = tuple(getattr(info, "std", None) or (0.5, 0.5, 0.5))
+        name = bundled_imagenet_model()
+        weights = imagenet_weights(name)
+        info = _model_info(name)
         return cls(
-            model=model.to(device).eval(),
+            model=load_imagenet_model(name).to(device).eval(),
             class_names=imagenet_class_names(),
-            mean=mean,
-            std=std,
-            image_size=_IMAGENET_SIZE,
-            input_size=_IMAGENET_SIZE,
-            model_name=IMAGENET_MODEL,
+            mean=tuple(weights.mean),
+            std=tuple(weights.std),
+            image_size=weights.input_size,
+            input_size=weights.input_size,
+            model_name=name,
             source="ImageNet",
             stages=tuple(getattr(info, "stages", ()) or ()),
-            head=str(getattr(info, "head", "") or "_fc"),
+            head=str(getattr(info, "head", "") or ""),
             device=device,
         )
 
@@ -256,12 +241,12 @@ class Predictor:
         topk: int = 5,
         *,
         batch_size: int = 32,
-        cancel: Any = None,
+        cancel: CancelCheck | None = None,
     ) -> Iterator[list[Prediction | PredictionError]]:
         """Yield results batch by batch, in input order (for progress and cancellation).
 
         Raises:
-            Cancelled: ``cancel`` (an Event or a callable) became true between batches.
+            Cancelled: ``cancel()`` became true between batches.
         """
         import torch
 
@@ -270,8 +255,7 @@ class Predictor:
         k = max(1, min(int(topk), len(self.class_names)))
         items = [str(p) for p in paths]
         for start in range(0, len(items), max(1, batch_size)):
-            if _is_cancelled(cancel):
-                raise Cancelled()
+            check_cancelled(cancel)
             chunk = items[start:start + batch_size]
             results: list[Prediction | PredictionError | None] = [None] * len(chunk)
             pixels, where = [], []
@@ -304,8 +288,8 @@ class Predictor:
         topk: int = 5,
         *,
         batch_size: int = 32,
-        progress: ProgressFn | None = None,
-        cancel: Any = None,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
     ) -> list[Prediction | PredictionError]:
         """Classify files; one result per path, in order.
 
@@ -314,7 +298,7 @@ class Predictor:
             topk: classes per file.
             batch_size: files decoded and run together.
             progress: called with ``(done, total)`` after each batch.
-            cancel: an Event or callable; when true, raises ``Cancelled`` between batches.
+            cancel: when ``cancel()`` is true, raises ``Cancelled`` between batches.
         """
         results: list[Prediction | PredictionError] = []
         for batch in self.predict_batches(paths, topk, batch_size=batch_size, cancel=cancel):
@@ -354,10 +338,13 @@ def load_predictor(checkpoint: str | os.PathLike | None = None, *, model: str | 
         raise UserError("Give either --checkpoint or --model, not both.")
     if checkpoint is not None:
         return Predictor.from_checkpoint(checkpoint, device=device)
+    from cnn_studio.core.models.weights import bundled_imagenet_model
+
+    bundled = bundled_imagenet_model()
     if model is None:
-        raise UserError("Give a model to predict with: --checkpoint FILE, or --model efficientnet_lite0 --pretrained imagenet.")
-    if model != IMAGENET_MODEL or (pretrained or "imagenet") != "imagenet":
-        raise UserError(f"Only '--model {IMAGENET_MODEL} --pretrained imagenet' classifies without a checkpoint; "
+        raise UserError(f"Give a model to predict with: --checkpoint FILE, or --model {bundled} --pretrained imagenet.")
+    if model != bundled or (pretrained or "imagenet") != "imagenet":
+        raise UserError(f"Only '--model {bundled} --pretrained imagenet' classifies without a checkpoint; "
                         "for other models train one and pass --checkpoint.")
     return Predictor.imagenet(device=device)
 

@@ -1,78 +1,82 @@
-"""The one controller between the views and the core; it owns every background QThread.
+"""The training controller: starts, pauses and stops runs, hands their events to subscribers, holds the jobs.
 
-Threading follows DESIGN.md (the superqt pattern): a QObject worker is moved to a QThread,
-``thread.started -> worker.run``, ``worker.finished -> thread.quit``, ``worker.finished ->
-worker.deleteLater``, ``thread.finished -> thread.deleteLater``, and Python references are kept
-until ``thread.finished``. Stopping is cooperative (``TrainingControl`` flags), never
-``QThread.terminate()``.
+The training run is the one thread the controller owns. It follows DESIGN.md (the superqt pattern):
+a QObject worker is moved to a QThread, ``thread.started -> worker.run``, ``worker.finished ->
+thread.quit``, ``worker.finished -> worker.deleteLater``, ``thread.finished -> thread.deleteLater``,
+and Python references are kept until ``thread.finished``. Stopping is cooperative
+(``TrainingControl`` flags), never ``QThread.terminate()``.
+
+Events: the engine's frozen event dataclasses arrive, unchanged, on the worker's one ``event``
+signal (queued to the GUI thread); the controller calls every slot subscribed to the event's type::
+
+    controller.subscribe(EpochEnded, train_view.on_epoch_ended)
+    controller.subscribe(TrainingEvent, log.append)     # the union: every event
+
+so a new event is one dataclass in ``core/training/events.py`` plus the views that subscribe to it.
+
+Short jobs of the window (dataset scan and decode, weights download) run on ``jobs``, a
+:class:`~cnn_studio.gui.jobs.JobRunner`; the views own runners of their own (model loading,
+activations, Grad-CAM, classification). ``shutdown`` stops the run and the window's jobs and waits.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import types
+import typing
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, QThread, Signal, Slot
 
-from cnn_studio.core.training.events import (
-    BatchProgress, EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
-)
-from cnn_studio.gui.worker import TaskWorker, TrainingWorker
+from cnn_studio.core.session import TrainingState
+from cnn_studio.core.training.control import TrainingControl
+from cnn_studio.core.training.events import TrainingEvent
+from cnn_studio.gui.jobs import JobRunner
+from cnn_studio.gui.worker import TrainingWorker
 
-IDLE, TRAINING, PAUSED, STOPPING = "idle", "training", "paused", "stopping"
+if TYPE_CHECKING:
+    from cnn_studio.core.config import TrainConfig
+    from cnn_studio.core.data.dataset import ImageDataset
+    from cnn_studio.core.training.run_state import RunResult
+
+JOB_THREADS = 2  # a dataset scan and a weights download may run side by side
+EventSlot = Callable[[Any], None]
 
 
-class _TaskRelay(QObject):
-    """Re-emits a task worker's signals in the GUI thread."""
-
-    progressed = Signal(float, str)
-    succeeded = Signal(object)
-    failed = Signal(str, str, bool)
-    cancelled = Signal()
-    done = Signal()
+def _event_classes(event_type: Any) -> tuple[type, ...]:
+    """The classes of ``event_type``: itself, or the members of a union such as ``TrainingEvent``."""
+    if isinstance(event_type, types.UnionType) or typing.get_origin(event_type) is typing.Union:
+        return tuple(typing.get_args(event_type))
+    return (event_type,)
 
 
 class Controller(QObject):
-    """Starts, pauses and stops training and background tasks; re-emits the core's events."""
+    """Starts, pauses and stops training; calls event subscribers; ``jobs`` runs the window's short jobs."""
 
+    #: the new state's value (see ``core.session.TrainingState``)
     state_changed = Signal(str)
-    training_started = Signal(object)  # the TrainConfig
-    #: every event of the running engine (a frozen dataclass of ``core.training.events``), in order;
-    #: the signals below carry the same events split by type
-    training_event = Signal(object)
-    run_started = Signal(object)
-    batch_progressed = Signal(object)
-    epoch_ended = Signal(object)
-    weights_snapshot = Signal(object)
-    run_finished = Signal(object)
-    training_failed = Signal(str, str, bool)
-    training_result = Signal(object)
     #: emitted once the training thread has fully finished (safe to start again or to close)
     training_thread_finished = Signal()
-    all_threads_finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._state = IDLE
-        self._control: Any = None
+        self._state = TrainingState.IDLE
+        self._control: Optional[TrainingControl] = None
         self._train_thread: QThread | None = None
         self._train_worker: TrainingWorker | None = None
-        self._tasks: dict[int, tuple[QThread, TaskWorker, _TaskRelay]] = {}
-        self._next_task = 0
+        self._subscribers: dict[type, list[EventSlot]] = {}
         self._snapshot_layers: set[str] = set()
-        self.last_config: Any = None
-        self.last_result: Any = None
-        self._event_signals = {RunStarted: self.run_started, BatchProgress: self.batch_progressed,
-                               EpochEnded: self.epoch_ended, WeightsSnapshot: self.weights_snapshot,
-                               RunFinished: self.run_finished}
+        self.jobs = JobRunner(self, threads=JOB_THREADS)
+        self.last_config: Optional["TrainConfig"] = None
+        self.last_result: Optional["RunResult"] = None
 
     # --- state ---------------------------------------------------------------------------
     @property
-    def state(self) -> str:
-        """Return idle, training, paused or stopping."""
+    def state(self) -> TrainingState:
+        """Return the state (a ``TrainingState``, equal to its string value)."""
         return self._state
 
     @property
-    def control(self) -> Any:
+    def control(self) -> Optional[TrainingControl]:
         """Return the current run's TrainingControl (None when idle)."""
         return self._control
 
@@ -81,21 +85,55 @@ class Controller(QObject):
         return self._train_thread is not None
 
     def has_running_threads(self) -> bool:
-        """Return True while any background thread is alive."""
-        return self._train_thread is not None or bool(self._tasks)
+        """Return True while the training thread or a job of ``jobs`` is alive."""
+        return self._train_thread is not None or self.jobs.is_busy()
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: TrainingState) -> None:
         if state != self._state:
             self._state = state
-            self.state_changed.emit(state)
+            self.state_changed.emit(state.value)
+
+    # --- events --------------------------------------------------------------------------
+    def subscribe(self, event_type: Any, slot: EventSlot) -> Callable[[], None]:
+        """Call ``slot(event)`` in the GUI thread for every training event of ``event_type``.
+
+        Args:
+            event_type: an event class of ``core.training.events`` (its subclasses too), or a union of
+                them such as ``TrainingEvent`` (every event).
+            slot: called with the frozen event, in the order the engine emitted them.
+
+        Returns:
+            A function that unsubscribes ``slot``.
+        """
+        classes = _event_classes(event_type)
+        for cls in classes:
+            self._subscribers.setdefault(cls, []).append(slot)
+
+        def unsubscribe() -> None:
+            for cls in classes:
+                if slot in self._subscribers.get(cls, []):
+                    self._subscribers[cls].remove(slot)
+
+        return unsubscribe
+
+    def clear_subscribers(self, event_type: Any) -> None:
+        """Remove every slot subscribed to ``event_type`` (a class or a union, as in :meth:`subscribe`)."""
+        for cls in _event_classes(event_type):
+            self._subscribers.pop(cls, None)
+
+    @Slot(object)
+    def _on_training_event(self, event: TrainingEvent) -> None:
+        """Hand ``event`` to the slots subscribed to its class or a base class (GUI thread)."""
+        for cls in type(event).__mro__:
+            for slot in list(self._subscribers.get(cls, ())):
+                slot(event)
 
     # --- training ------------------------------------------------------------------------
-    def start_training(self, cfg: Any, dataset: Any = None, resume_from: str | None = None) -> None:
+    def start_training(self, cfg: "TrainConfig", dataset: Optional["ImageDataset"] = None,
+                       resume_from: str | None = None) -> None:
         """Start a run in the background; raises RuntimeError if one is already running."""
         if self._train_thread is not None:
             raise RuntimeError("A training run is already in progress.")
-        from cnn_studio.core.training.control import TrainingControl
-
         self._control = TrainingControl(snapshot_layers=self._snapshot_layers)
         self.last_config = cfg
         self.last_result = None
@@ -111,53 +149,39 @@ class Controller(QObject):
         thread.finished.connect(thread.deleteLater)
         thread.finished.connect(self._on_training_thread_finished)
         self._train_thread, self._train_worker = thread, worker
-        self._set_state(TRAINING)
-        self.training_started.emit(cfg)
+        self._set_state(TrainingState.TRAINING)
         thread.start()
 
     @Slot(object)
-    def _on_training_event(self, event: Any) -> None:
-        """Re-emit a core event on ``training_event`` and on the signal of its type (if it has one)."""
-        self.training_event.emit(event)
-        if isinstance(event, RunFailed):
-            self.training_failed.emit(event.message, event.details, event.user_error)
-            return
-        signal = self._event_signals.get(type(event))
-        if signal is not None:
-            signal.emit(event)
-
-    @Slot(object)
-    def _on_result(self, result: Any) -> None:
+    def _on_result(self, result: Optional["RunResult"]) -> None:
         self.last_result = result
-        self.training_result.emit(result)
 
     @Slot()
     def _on_training_thread_finished(self) -> None:
         self._train_thread = None
         self._train_worker = None
         self._control = None
-        self._set_state(IDLE)
+        self._set_state(TrainingState.IDLE)
         self.training_thread_finished.emit()
-        self._check_all_finished()
 
     def pause(self) -> None:
         """Pause at the next batch boundary."""
-        if self._control is not None and self._state == TRAINING:
+        if self._control is not None and self._state == TrainingState.TRAINING:
             self._control.pause()
-            self._set_state(PAUSED)
+            self._set_state(TrainingState.PAUSED)
 
     def resume(self) -> None:
         """Resume a paused run."""
-        if self._control is not None and self._state == PAUSED:
+        if self._control is not None and self._state == TrainingState.PAUSED:
             self._control.resume()
-            self._set_state(TRAINING)
+            self._set_state(TrainingState.TRAINING)
 
     def stop(self) -> None:
         """Stop cooperatively; the engine saves the last checkpoint and reports 'stopped'."""
-        if self._control is not None and self._state in (TRAINING, PAUSED):
+        if self._control is not None and self._state.running:
             self._control.stop()
             self._control.resume()  # a paused run must wake up to see the stop flag
-            self._set_state(STOPPING)
+            self._set_state(TrainingState.STOPPING)
 
     @Slot(object)
     def set_snapshot_layers(self, paths: Any) -> None:
@@ -166,62 +190,11 @@ class Controller(QObject):
         if self._control is not None:
             self._control.snapshot_layers = self._snapshot_layers
 
-    # --- short tasks ---------------------------------------------------------------------
-    def run_task(self, fn: Callable[[Callable[..., None], Callable[[], bool]], Any], *,
-                 on_success: Callable[[Any], None] | None = None,
-                 on_failure: Callable[[str, str, bool], None] | None = None,
-                 on_progress: Callable[[float, str], None] | None = None,
-                 on_cancelled: Callable[[], None] | None = None,
-                 on_done: Callable[[], None] | None = None) -> TaskWorker:
-        """Run ``fn(progress, cancelled)`` on its own thread; callbacks run in the GUI thread."""
-        task_id = self._next_task
-        self._next_task += 1
-        thread = QThread()
-        thread.setObjectName(f"cnn-studio-task-{task_id}")
-        worker = TaskWorker(fn)
-        worker.moveToThread(thread)
-        # The relay lives in the GUI thread: worker -> relay connections are queued, so the plain
-        # Python callbacks below always run in the GUI thread.
-        relay = _TaskRelay(self)
-        worker.progressed.connect(relay.progressed)
-        worker.succeeded.connect(relay.succeeded)
-        worker.failed.connect(relay.failed)
-        worker.cancelled.connect(relay.cancelled)
-        thread.finished.connect(relay.done)
-        for signal, slot in ((relay.succeeded, on_success), (relay.failed, on_failure),
-                             (relay.progressed, on_progress), (relay.cancelled, on_cancelled)):
-            if slot is not None:
-                signal.connect(slot)
-        relay.done.connect(lambda: self._on_task_finished(task_id, on_done))
-        thread.started.connect(worker.run)
-        worker.finished.connect(thread.quit)
-        worker.finished.connect(worker.deleteLater)
-        thread.finished.connect(thread.deleteLater)
-        self._tasks[task_id] = (thread, worker, relay)
-        thread.start()
-        return worker
-
-    def _on_task_finished(self, task_id: int, on_done: Callable[[], None] | None) -> None:
-        entry = self._tasks.pop(task_id, None)
-        if entry is not None:
-            entry[2].deleteLater()
-        if on_done is not None:
-            on_done()
-        self._check_all_finished()
-
+    # --- background jobs and shutdown ------------------------------------------------------
     def cancel_tasks(self) -> None:
-        """Ask every running task to stop."""
-        for _thread, worker, _relay in list(self._tasks.values()):
-            try:
-                worker.cancel()
-            except RuntimeError:  # already deleted
-                pass
+        """Ask every background job of the window (``jobs``) to stop."""
+        self.jobs.cancel()
 
-    def _check_all_finished(self) -> None:
-        if not self.has_running_threads():
-            self.all_threads_finished.emit()
-
-    # --- shutdown ------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 30000) -> bool:
         """Stop everything and wait (processing events) until all threads ended; True if they did."""
         self.stop()
@@ -231,4 +204,3 @@ class Controller(QObject):
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
             QThread.msleep(5)
         return not self.has_running_threads()
-

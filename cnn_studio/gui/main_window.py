@@ -1,49 +1,57 @@
-"""The main window: Dataset -> Model -> Train -> Runs -> Results, plus Inspect and Predict."""
+"""The main window: Dataset -> Model -> Train -> Runs -> Results, plus Inspect and Predict.
+
+The window composes: one :class:`Session` (the state every view reads and writes), one
+:class:`Controller` (training, and the window's background jobs), the seven views, and helpers that
+each get only what they need: :class:`DatasetLoader` (opening datasets), :class:`DropRouter`
+(drops), :class:`ConfigFiles` (config files), :class:`RunSelection` (the active run and checkpoint)
+and :class:`WindowActions` (menus). ``_connect`` is the one place where views meet the session.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
+from cnn_studio.core.config import TrainConfig
+from cnn_studio.core.errors import ConfigError, UserError
+from cnn_studio.core.session import TrainingState
+from cnn_studio.core.training.events import (
+    BatchProgress, EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
+)
+from cnn_studio.gui.config_binding import ConfigBinding
 from cnn_studio.gui.config_files import ConfigFiles
-from cnn_studio.gui.controller import IDLE, Controller
+from cnn_studio.gui.controller import Controller
 from cnn_studio.gui.dataset_loading import DatasetLoader
 from cnn_studio.gui.drops import DropRouter
+from cnn_studio.gui.jobs import Job, JobContext, JobFailure
 from cnn_studio.gui.run_selection import RunSelection
+from cnn_studio.gui.session import Session
 from cnn_studio.gui.settings import AppSettings
+from cnn_studio.gui.views.dataset_view import DatasetView
+from cnn_studio.gui.views.inspect_view import InspectView
+from cnn_studio.gui.views.model_view import ModelView
+from cnn_studio.gui.views.predict_view import PredictView
+from cnn_studio.gui.views.results_view import ResultsView
+from cnn_studio.gui.views.runs_view import RunsView
+from cnn_studio.gui.views.train_view import TrainView
 from cnn_studio.gui.widgets import dialogs
-from cnn_studio.gui.widgets.common import EmptyState
-from cnn_studio.gui.widgets.dataset_view import DatasetView
-from cnn_studio.gui.widgets.model_view import ModelView
-from cnn_studio.gui.widgets.results_view import ResultsView
-from cnn_studio.gui.widgets.runs_view import RunsView
-from cnn_studio.gui.widgets.train_view import TrainView
-from cnn_studio.gui.window_actions import WindowActions
+from cnn_studio.gui.widgets.common import device_text
+from cnn_studio.gui.window_actions import WindowActions, WindowCommands
+
+if TYPE_CHECKING:
+    from cnn_studio.core.data.dataset import ImageDataset
 
 DEFAULT_MODEL = "simple_cnn"
-
-
-def _make_optional_view(module: str, cls: str, fallback: str) -> QWidget:
-    """Import a view another part of the app provides; show a hint if it is not installed."""
-    try:
-        mod = __import__(f"cnn_studio.gui.widgets.{module}", fromlist=[cls])
-        return getattr(mod, cls)()
-    except ImportError:
-        return EmptyState(fallback)
+STATUS_MS = 5000         # how long a status-bar note stays
+STATUS_ERROR_MS = 10000  # ... and a failure or a drop note
 
 
 class MainWindow(QMainWindow):
-    """The application window; owns the controller, the settings and the views, and wires them together.
-
-    The parts live in helper objects: dataset opening in :class:`DatasetLoader` (``self.datasets``),
-    drops in :class:`DropRouter` (``self.drops``), config files in :class:`ConfigFiles`
-    (``self.config_files``), the run Inspect/Predict use in :class:`RunSelection` (``self.runs``) and
-    menus in :class:`WindowActions` (``self.actions_``).
-    """
+    """The application window: composes the session, the controller and the views, and wires them."""
 
     def __init__(self, settings: AppSettings | None = None) -> None:
         super().__init__()
@@ -51,9 +59,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("CNN Studio"))
         self.setAcceptDrops(True)
         self.settings = settings or AppSettings()
+        self.session = Session(self)
         self.controller = Controller(self)
-        self.dataset: Any = None
         self._close_requested = False
+        self._ready_reason = ""
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setAccessibleName(self.tr("Views"))
@@ -63,77 +72,96 @@ class MainWindow(QMainWindow):
         self.train_view = TrainView()
         self.runs_view = RunsView(self.settings)
         self.results_view = ResultsView()
-        self.inspect_view = _make_optional_view("inspect_view", "InspectView",
-                                                self.tr("The Inspect view is not installed."))
-        self.predict_view = _make_optional_view("predict_view", "PredictView",
-                                                self.tr("The Predict view is not installed."))
+        self.inspect_view = InspectView()
+        self.predict_view = PredictView()
         for widget, title in ((self.dataset_view, self.tr("1 Dataset")), (self.model_view, self.tr("2 Model")),
                               (self.train_view, self.tr("3 Train")), (self.runs_view, self.tr("Runs")),
                               (self.results_view, self.tr("Results")), (self.inspect_view, self.tr("Inspect")),
                               (self.predict_view, self.tr("Predict"))):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
-        self.datasets = DatasetLoader(self)
-        self.drops = DropRouter(self)
-        self.config_files = ConfigFiles(self)
-        self.runs = RunSelection(self)
-        self.actions_ = WindowActions(self)
+        self.datasets = DatasetLoader(self.session, self.controller.jobs, self.settings, self.dataset_view, self)
+        self.drops = DropRouter(self.tabs, self.predict_view, self.open_dataset, self)
+        self.config_files = ConfigFiles(self.session, self.current_config, self.open_dataset, self)
+        self.runs = RunSelection(self.session, self)
+        self.config = ConfigBinding(self.session, self.dataset_view, self.model_view, self.train_view.form, self)
+        self.actions_ = WindowActions(self, self.tabs, self.settings, WindowCommands(
+            open_dataset=self.datasets.choose, open_folder=self.open_dataset, open_demo=self.open_demo,
+            open_run=self.runs_view.choose_run_folder, load_config=self.config_files.load,
+            save_config=self.config_files.save,
+            export=self.export_for_server, quit=self.close, start=self.start_training,
+            toggle_pause=self.toggle_pause, stop=self.controller.stop))
         self._build_status_bar()
         self._connect()
         self._restore()
 
     # --- construction ----------------------------------------------------------------------
     def _build_status_bar(self) -> None:
-        self.device_label = QLabel(self._device_text())
+        self.device_label = QLabel(device_text())
         self.device_label.setObjectName("deviceLabel")
         self.state_label = QLabel(self.tr("Ready"))
         self.state_label.setObjectName("stateLabel")
         self.statusBar().addWidget(self.state_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)
 
-    @staticmethod
-    def _device_text() -> str:
-        import torch
-
-        if torch.cuda.is_available():
-            return f"GPU: {torch.cuda.get_device_name(0)}"
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-            return "GPU: Apple MPS"
-        return f"CPU ({torch.get_num_threads()} threads)"
-
     def _connect(self) -> None:
-        c, tv = self.controller, self.train_view
-        self.dataset_view.open_requested.connect(self.choose_dataset)
-        self.dataset_view.cancel_requested.connect(self.cancel_scan)
-        self.dataset_view.resplit_requested.connect(lambda v, t: self.open_dataset(self._dataset_root(), v, t))
-        self.model_view.model_changed.connect(self._on_model_changed)
-        self.model_view.download_requested.connect(self.download_weights)
+        self._connect_session()
+        self._connect_views()
+        self._connect_training()
+        for helper in (self.datasets, self.config_files, self.runs):
+            helper.message.connect(self.show_message)
+        self.drops.message.connect(lambda text: self.statusBar().showMessage(text, STATUS_ERROR_MS))
+
+    def _connect_session(self) -> None:
+        """Views show what the session holds (every slot looks its view up when called)."""
+        s = self.session
+        s.dataset_changed.connect(self._on_dataset_changed)
+        s.active_run_changed.connect(lambda run_dir: self.results_view.load_run(run_dir))
+        s.checkpoint_changed.connect(lambda path: self.inspect_view.set_model_source(path or None))
+        s.checkpoint_changed.connect(lambda path: self.predict_view.set_checkpoint(path or None))
+
+    def _connect_views(self) -> None:
+        """Views write to the session (or ask the window for an action) through their signals."""
+        dv, mv, tv = self.dataset_view, self.model_view, self.train_view
+        dv.open_requested.connect(self.datasets.choose)
+        dv.cancel_requested.connect(self.datasets.cancel)
+        dv.resplit_requested.connect(lambda v, t: self.open_dataset(self.datasets.dataset_root(), v, t))
+        mv.model_changed.connect(self._on_model_changed)
+        mv.settings_changed.connect(self.config.sync)
+        mv.download_requested.connect(self.download_weights)
+        tv.form.changed.connect(self.config.sync)
         tv.start_requested.connect(self.start_training)
+        tv.save_config_requested.connect(self.config_files.save)
+        tv.load_config_requested.connect(self.config_files.load)
+        tv.defaults_requested.connect(self.apply_family_defaults)
+        self.runs_view.resume_requested.connect(self.resume_run)
+        self.runs_view.run_selected.connect(self.choose_run)
+        self.runs_view.selection_changed.connect(self.session.set_selected_runs)
+        self.runs_view.export_requested.connect(self.export_for_server)
+        self.results_view.show_message.connect(self.show_message)
+        self.results_view.inspect_requested.connect(self.inspect_image)
+        self.results_view.predictor_loaded.connect(self.session.set_predictor)
+        self.datasets.opening.connect(self._on_dataset_opening)
+        self.datasets.finished.connect(lambda: self.on_state_changed(self.controller.state))
+        self.datasets.failed.connect(self.show_task_error)
+
+    def _connect_training(self) -> None:
+        c, tv = self.controller, self.train_view
         tv.pause_requested.connect(c.pause)
         tv.resume_requested.connect(c.resume)
         tv.stop_requested.connect(c.stop)
-        tv.save_config_requested.connect(self.save_config)
-        tv.load_config_requested.connect(self.load_config)
-        tv.defaults_requested.connect(self.apply_family_defaults)
         c.state_changed.connect(self.on_state_changed)
-        c.run_started.connect(tv.on_run_started)
-        c.batch_progressed.connect(tv.on_batch_progress)
-        c.epoch_ended.connect(tv.on_epoch_ended)
-        c.run_finished.connect(tv.on_run_finished)
-        c.run_finished.connect(self.runs.on_run_finished)
-        c.training_failed.connect(self._on_training_failed)
         c.training_thread_finished.connect(self._on_training_thread_finished)
-        # the Inspect and Predict views (another part of the app) plug in here
-        if hasattr(self.inspect_view, "on_weights_snapshot"):
-            c.weights_snapshot.connect(self.inspect_view.on_weights_snapshot)
-        if hasattr(self.inspect_view, "snapshot_layers_changed"):
-            self.inspect_view.snapshot_layers_changed.connect(c.set_snapshot_layers)
-            c.set_snapshot_layers(self.inspect_view.wanted_snapshot_layers())
-        self.runs_view.resume_requested.connect(self.resume_run)
-        self.runs_view.run_selected.connect(self.choose_run)
-        self.runs_view.export_requested.connect(self.export_for_server)
-        self.results_view.show_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.results_view.inspect_requested.connect(self.inspect_image)
+        # training events, by type (adding an event = a dataclass + the subscriptions that show it)
+        c.subscribe(RunStarted, tv.on_run_started)
+        c.subscribe(BatchProgress, tv.on_batch_progress)
+        c.subscribe(EpochEnded, tv.on_epoch_ended)
+        c.subscribe(WeightsSnapshot, self.inspect_view.on_weights_snapshot)
+        c.subscribe(RunFinished, tv.on_run_finished)
+        c.subscribe(RunFinished, self._on_run_finished)
+        c.subscribe(RunFailed, self._on_training_failed)
+        self.inspect_view.snapshot_layers_changed.connect(c.set_snapshot_layers)
+        c.set_snapshot_layers(self.inspect_view.wanted_snapshot_layers())
 
     def _restore(self) -> None:
         geometry = self.settings.geometry()
@@ -144,9 +172,6 @@ class MainWindow(QMainWindow):
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
-        from cnn_studio.core.config import TrainConfig
-        from cnn_studio.core.errors import UserError
-
         data = self.settings.last_config()
         cfg = None
         if data:
@@ -161,18 +186,26 @@ class MainWindow(QMainWindow):
         self.actions_.refresh_recent()
         self.update_ready()
 
-    # --- datasets (opened by self.datasets) -----------------------------------------------
+    # --- status ----------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        """Show a short note in the status bar."""
+        self.statusBar().showMessage(text, STATUS_MS)
+
+    def show_task_error(self, failure: JobFailure) -> None:
+        """Report a failed background job (scan, download) in the status bar and an error dialog."""
+        self.statusBar().showMessage(failure.message, STATUS_ERROR_MS)
+        dialogs.show_error(self, failure.message, failure.details)
+
+    # --- datasets (opened by self.datasets, held by the session) ---------------------------
     @property
-    def _scan_task(self) -> Any:
+    def dataset(self) -> Optional["ImageDataset"]:
+        """The opened dataset (``session.dataset``)."""
+        return self.session.dataset
+
+    @property
+    def _scan_task(self) -> Optional[Job]:
         """The dataset scan in progress, or None."""
         return self.datasets.scan_task
-
-    def _dataset_root(self) -> str:
-        return self.datasets.dataset_root()
-
-    def choose_dataset(self) -> None:
-        """Ask for a dataset folder and open it."""
-        self.datasets.choose()
 
     def open_demo(self) -> None:
         """Open the bundled demo dataset."""
@@ -186,31 +219,37 @@ class MainWindow(QMainWindow):
         """Scan and decode ``folder`` in the background; the Dataset view shows progress."""
         self.datasets.open(folder, val_fraction, test_fraction)
 
-    def cancel_scan(self) -> None:
-        """Cancel a dataset scan in progress."""
-        self.datasets.cancel()
+    def _on_dataset_opening(self, _folder: str) -> None:
+        self.tabs.setCurrentWidget(self.dataset_view)
+        self.state_label.setText(self.tr("Opening dataset…"))
 
-    def show_task_error(self, message: str, details: str, user_error: bool) -> None:
-        """Report a failed background task (scan, download) in the status bar and an error dialog."""
-        self.statusBar().showMessage(message, 10000)
-        dialogs.show_error(self, message, "" if user_error else details)
+    def _on_dataset_changed(self, dataset: Optional["ImageDataset"]) -> None:
+        if dataset is None:
+            return
+        self.dataset_view.set_applied_fractions(*self.session.split)
+        self.dataset_view.show_dataset(dataset)
+        self.model_view.set_num_classes(len(dataset.classes))
+        self.actions_.refresh_recent()
+        self.inspect_view.set_dataset(dataset)
+        self.setWindowTitle(self.tr("CNN Studio — {name}").format(name=Path(self.session.dataset_root).name))
+        self.config.sync()
+        self.update_ready()
 
     # --- models ----------------------------------------------------------------------------
-    def _on_model_changed(self, name: str) -> None:
-        if self.controller.state == IDLE:
+    def _on_model_changed(self, _name: str) -> None:
+        if self.controller.state == TrainingState.IDLE:
             self.apply_family_defaults()
+        self.config.sync()
         self.update_ready()
 
     def apply_family_defaults(self) -> None:
         """Fill the hyperparameter form with the selected model family's recipe."""
-        from dataclasses import replace
-
         from cnn_studio.core.config import recommended_config
 
         name = self.model_view.current_name()
         if not name:
             return
-        cfg = recommended_config(name, self._dataset_root() or "")
+        cfg = recommended_config(name, self.datasets.dataset_root() or "")
         current = self.dataset_view.apply_to(cfg)
         self.train_view.form.load_from(replace(current, seed=self.train_view.form.seed.value()))
         self.model_view.set_pretrained(cfg.model.pretrained if self.model_view.pretrained_value() in
@@ -220,36 +259,25 @@ class MainWindow(QMainWindow):
         """Download ImageNet weights for ``name`` in the background."""
         from cnn_studio.core.models.weights import download_weights
 
-        self.model_view.set_download_progress(0.0)
-        self.controller.run_task(lambda progress, cancelled: download_weights(name, progress=progress),
-                                 on_progress=lambda f, _m: self.model_view.set_download_progress(f),
-                                 on_failure=self.show_task_error,
-                                 on_done=lambda: self.model_view.set_download_progress(None))
+        def download(job: JobContext) -> Path:
+            return download_weights(name, progress=job.progress, cancel=job.cancel)
 
-    # --- configs ---------------------------------------------------------------------------
-    def current_config(self) -> Any:
-        """Return the TrainConfig the views show (ConfigError if a field is invalid)."""
-        from cnn_studio.core.config import TrainConfig
+        mv = self.model_view
+        mv.set_download_progress(0.0)
+        self.controller.jobs.submit(download, kind=f"download:{name}",
+                                    on_progress=lambda done, total: mv.set_download_progress(done / total if total
+                                                                                            else 0.0),
+                                    on_failed=self.show_task_error,
+                                    on_finished=lambda: mv.set_download_progress(None))
 
-        cfg = self.dataset_view.apply_to(TrainConfig())
-        cfg = self.model_view.apply_to(cfg)
-        cfg = self.train_view.form.apply_to(cfg)
-        cfg.validate()
-        return cfg
+    # --- configs (views <-> session.config through self.config) -----------------------------
+    def current_config(self) -> TrainConfig:
+        """Return the session's TrainConfig, brought up to date with the views (ConfigError if invalid)."""
+        return self.config.current()
 
-    def load_config_into_views(self, cfg: Any) -> None:
-        """Show a TrainConfig in every view."""
-        self.dataset_view.load_from(cfg)
-        self.model_view.load_from(cfg)
-        self.train_view.form.load_from(cfg)
-
-    def save_config(self) -> None:
-        """Save the current settings as a run config JSON."""
-        self.config_files.save()
-
-    def load_config(self) -> None:
-        """Load a run config JSON into the views."""
-        self.config_files.load()
+    def load_config_into_views(self, cfg: TrainConfig) -> None:
+        """Put a TrainConfig in the session; every view shows it."""
+        self.session.load_config(cfg)
 
     def export_for_server(self) -> None:
         """Export a run config plus the torchrun command for a server (see :class:`ConfigFiles`)."""
@@ -258,12 +286,13 @@ class MainWindow(QMainWindow):
     # --- training --------------------------------------------------------------------------
     def update_ready(self) -> None:
         """Tell the Train view and the Start action whether a run can start, and if not, why."""
-        if self.dataset is None:
+        if self.session.dataset is None:
             reason = self.tr("Open a dataset first (Ctrl+O, or drop a folder on the window).")
         elif not self.model_view.current_name():
             reason = self.tr("Pick a model in the Model view.")
         else:
             reason = ""
+        self._ready_reason = reason
         self.train_view.set_ready(reason)
         self.actions_.update_enabled(self.controller.state, reason)
 
@@ -275,18 +304,11 @@ class MainWindow(QMainWindow):
         self.settings.set_last_config(cfg.to_dict())
         self._start(cfg, dataset=self._matching_dataset(cfg))
 
-    def _matching_dataset(self, cfg: Any) -> Any:
+    def _matching_dataset(self, cfg: TrainConfig) -> Optional["ImageDataset"]:
         """Return the opened dataset if it is the one ``cfg`` describes (else the engine opens it)."""
-        ds = self.dataset
-        if ds is None or str(ds.report.root) != cfg.data.root:
-            return None
-        if cfg.data.image_size not in (None, ds.image_size):
-            return None
-        if cfg.data.validation in ("test", "none") and ds.val_source == "carved":
-            return None  # the opened splits set validation images aside; the engine re-splits
-        return ds
+        return self.session.matching_dataset(cfg)
 
-    def _start(self, cfg: Any, dataset: Any = None, resume_from: str | None = None) -> None:
+    def _start(self, cfg: TrainConfig, dataset: Optional["ImageDataset"] = None, resume_from: str | None = None) -> None:
         self.train_view.clear_curves()
         if resume_from:  # the curves continue where the run stopped instead of starting at the resume point
             from cnn_studio.core.runs import read_metrics
@@ -297,43 +319,48 @@ class MainWindow(QMainWindow):
 
     def resume_run(self, run_dir: str) -> None:
         """Resume an interrupted run from its last checkpoint."""
-        from cnn_studio.core.config import TrainConfig
         from cnn_studio.core.runs import LAST_CHECKPOINT, read_run_config
 
         if self.controller.is_training():
             return
         data = read_run_config(run_dir)
         if not data:
-            from cnn_studio.core.errors import ConfigError
-
             raise ConfigError(f"The run folder {run_dir} has no readable config.json; it cannot be resumed.")
         cfg = TrainConfig.from_dict(data)
         self._start(cfg, dataset=self._matching_dataset(cfg), resume_from=str(Path(run_dir) / LAST_CHECKPOINT))
 
-    @Slot(str)
+    def toggle_pause(self) -> None:
+        """Pause a training run, or resume a paused one."""
+        if self.controller.state == TrainingState.PAUSED:
+            self.controller.resume()
+        else:
+            self.controller.pause()
+
     def on_state_changed(self, state: str) -> None:
         """Show the controller's state in the status bar, the Train view and the actions."""
-        texts = {"idle": self.tr("Ready"), "training": self.tr("Training…"), "paused": self.tr("Paused"),
-                 "stopping": self.tr("Stopping… (saving the last checkpoint)")}
-        self.state_label.setText(texts.get(state, state))
+        texts = {TrainingState.IDLE: self.tr("Ready"), TrainingState.TRAINING: self.tr("Training…"),
+                 TrainingState.PAUSED: self.tr("Paused"),
+                 TrainingState.STOPPING: self.tr("Stopping… (saving the last checkpoint)")}
+        self.state_label.setText(texts[TrainingState(state)])
         self.train_view.set_state(state)
-        self.actions_.update_enabled(state, self.train_view._ready_reason)
+        self.actions_.update_enabled(state, self._ready_reason)
 
     def choose_run(self, run_dir: str) -> None:
         """A run was chosen in the Runs view: show its results and use its model in Inspect and Predict."""
         self.runs.choose(run_dir)
 
-    def show_run_results(self, run_dir: str) -> None:
-        """Show a run's test results in the Results view."""
-        self.results_view.load_run(run_dir)
-
     def inspect_image(self, path: str, checkpoint: str = "") -> None:
         """Open an image in the Inspect view, with ``checkpoint``'s model unless it is already loaded."""
-        self.runs.inspect_image(path, checkpoint)
+        self.inspect_view.inspect_image(path, checkpoint, self.session.predictor)
+        self.tabs.setCurrentWidget(self.inspect_view)
 
-    def _on_training_failed(self, message: str, details: str, user_error: bool) -> None:
-        self.train_view.on_failed(message)
-        dialogs.show_error(self, message, "" if user_error else details)
+    def _on_run_finished(self, event: RunFinished) -> None:
+        self.runs_view.refresh()
+        self.runs.on_run_finished(event)
+
+    def _on_training_failed(self, event: RunFailed) -> None:
+        self.train_view.on_failed(event.message)
+        dialogs.show_error(self, event.message, "" if event.user_error else event.details)
 
     def _on_training_thread_finished(self) -> None:
         self.runs_view.refresh()
@@ -360,8 +387,7 @@ class MainWindow(QMainWindow):
     def shutdown_views(self) -> None:
         """Cancel the views' background jobs (Results, Inspect, Predict) and wait for them."""
         for view in (self.results_view, self.inspect_view, self.predict_view):
-            if hasattr(view, "shutdown"):
-                view.shutdown()
+            view.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.controller.is_training():

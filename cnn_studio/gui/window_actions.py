@@ -2,24 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QStyle
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStyle, QTabWidget
 
-if TYPE_CHECKING:
-    from cnn_studio.gui.main_window import MainWindow
+from cnn_studio.core.session import TrainingState
+from cnn_studio.gui.settings import AppSettings
+
+
+@dataclass(frozen=True)
+class WindowCommands:
+    """What the menus and the toolbar trigger (plain callables, wired by the main window)."""
+
+    open_dataset: Callable[[], None]
+    open_folder: Callable[[str], None]  # a recent dataset
+    open_demo: Callable[[], None]
+    open_run: Callable[[], None]
+    load_config: Callable[[], None]
+    save_config: Callable[[], None]
+    export: Callable[[], None]
+    quit: Callable[[], None]
+    start: Callable[[], None]
+    toggle_pause: Callable[[], None]
+    stop: Callable[[], None]
 
 
 class WindowActions(QObject):
-    """Creates the window's QActions, menus and toolbar; keeps their enabled state current."""
+    """Creates the QActions, menus and toolbar of ``host``; keeps their enabled state current.
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
-        self.w = window
-        style = window.style()
+    Args:
+        host: the main window the menu bar and toolbar belong to.
+        tabs: the tab widget the View menu switches.
+        settings: the recent datasets.
+        commands: what each action triggers.
+    """
+
+    def __init__(self, host: QMainWindow, tabs: QTabWidget, settings: AppSettings, commands: WindowCommands) -> None:
+        super().__init__(host)
+        self._host, self._settings, self._commands = host, settings, commands
+        window = host
+        style = host.style()
         tr = self.tr
 
         def action(text: str, name: str, slot, shortcut=None, icon=None) -> QAction:
@@ -33,19 +59,19 @@ class WindowActions(QObject):
             return a
 
         sp = QStyle.StandardPixmap
-        self.open_dataset = action(tr("&Open dataset…"), "actionOpenDataset", window.choose_dataset,
+        self.open_dataset = action(tr("&Open dataset…"), "actionOpenDataset", commands.open_dataset,
                                    QKeySequence.StandardKey.Open, sp.SP_DirOpenIcon)
-        self.open_demo = action(tr("Open &demo dataset"), "actionOpenDemo", window.open_demo)
-        self.open_run = action(tr("Open run &folder…"), "actionOpenRun", window.runs_view.choose_run_folder)
-        self.load_config = action(tr("&Load config…"), "actionLoadConfig", window.load_config)
-        self.save_config = action(tr("&Save config…"), "actionSaveConfig", window.save_config,
+        self.open_demo = action(tr("Open &demo dataset"), "actionOpenDemo", commands.open_demo)
+        self.open_run = action(tr("Open run &folder…"), "actionOpenRun", commands.open_run)
+        self.load_config = action(tr("&Load config…"), "actionLoadConfig", commands.load_config)
+        self.save_config = action(tr("&Save config…"), "actionSaveConfig", commands.save_config,
                                   QKeySequence.StandardKey.Save)
         self.export = action(tr("&Export for a server (config + torchrun)…"), "actionExport",
-                             window.export_for_server)
-        self.quit = action(tr("&Quit"), "actionQuit", window.close, QKeySequence.StandardKey.Quit)
-        self.start = action(tr("&Start training"), "actionStart", window.start_training, "F5", sp.SP_MediaPlay)
-        self.pause = action(tr("&Pause / resume"), "actionPause", self._toggle_pause, "F6", sp.SP_MediaPause)
-        self.stop = action(tr("S&top training"), "actionStop", window.controller.stop, "Shift+F5", sp.SP_MediaStop)
+                             commands.export)
+        self.quit = action(tr("&Quit"), "actionQuit", commands.quit, QKeySequence.StandardKey.Quit)
+        self.start = action(tr("&Start training"), "actionStart", commands.start, "F5", sp.SP_MediaPlay)
+        self.pause = action(tr("&Pause / resume"), "actionPause", commands.toggle_pause, "F6", sp.SP_MediaPause)
+        self.stop = action(tr("S&top training"), "actionStop", commands.stop, "Shift+F5", sp.SP_MediaStop)
         self.start.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+Return")])
 
         bar = window.menuBar()
@@ -60,8 +86,8 @@ class WindowActions(QObject):
         train_menu = bar.addMenu(tr("&Train"))
         train_menu.addActions([self.start, self.pause, self.stop])
         view_menu = bar.addMenu(tr("&View"))
-        for i in range(window.tabs.count()):
-            a = action(window.tabs.tabText(i), f"actionView{i}", lambda _=False, i=i: window.tabs.setCurrentIndex(i),
+        for i in range(tabs.count()):
+            a = action(tabs.tabText(i), f"actionView{i}", lambda _=False, i=i: tabs.setCurrentIndex(i),
                        f"Ctrl+{i + 1}")
             view_menu.addAction(a)
         help_menu = bar.addMenu(tr("&Help"))
@@ -72,32 +98,26 @@ class WindowActions(QObject):
         toolbar.setMovable(False)
         toolbar.addActions([self.open_dataset, self.start, self.pause, self.stop])
 
-    def _toggle_pause(self) -> None:
-        c = self.w.controller
-        if c.state == "paused":
-            c.resume()
-        else:
-            c.pause()
-
     def _about(self) -> None:
         from cnn_studio import __version__
 
-        QMessageBox.about(self.w, self.tr("About CNN Studio"),
+        QMessageBox.about(self._host, self.tr("About CNN Studio"),
                           self.tr("CNN Studio {v}\nTrain and understand convolutional networks with PyTorch.").format(
                               v=__version__))
 
     def refresh_recent(self) -> None:
         """Rebuild the Recent datasets menu from the settings."""
         self.recent_menu.clear()
-        for path in self.w.settings.recent_datasets():
+        for path in self._settings.recent_datasets():
             a = self.recent_menu.addAction(path)
             a.setEnabled(Path(path).is_dir())
-            a.triggered.connect(lambda _=False, p=path: self.w.open_dataset(p))
+            a.triggered.connect(lambda _=False, p=path: self._commands.open_folder(p))
         self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
 
     def update_enabled(self, state: str, ready_reason: str) -> None:
-        """Enable Start/Pause/Stop for the controller's state."""
-        self.start.setEnabled(state == "idle" and not ready_reason)
-        self.pause.setEnabled(state in ("training", "paused"))
-        self.stop.setEnabled(state in ("training", "paused"))
-        self.open_dataset.setEnabled(state == "idle")
+        """Enable Start/Pause/Stop for the controller's state (a ``TrainingState`` value)."""
+        state = TrainingState(state)
+        self.start.setEnabled(state == TrainingState.IDLE and not ready_reason)
+        self.pause.setEnabled(state.running)
+        self.stop.setEnabled(state.running)
+        self.open_dataset.setEnabled(state == TrainingState.IDLE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -130,3 +131,20 @@ def configure_tiny_run(window, epochs: int = 2, batch_size: int = 8) -> None:
     form.batch_size.setValue(batch_size)
     form.device.setCurrentText("cpu")
     form.lr.setText("0.003")
+
+
+def make_fake_run(base: Path, name: str, epochs: int = 2) -> Path:
+    from cnn_studio.core.config import TrainConfig
+
+    run = base / name
+    run.mkdir(parents=True)
+    TrainConfig().replace(epochs=5, batch_size=7).save(run / "config.json")
+    (run / "best.pt").write_bytes(b"x")
+    (run / "last.pt").write_bytes(b"x")
+    with open(run / "metrics.jsonl", "w") as f:
+        for e in range(1, epochs + 1):
+            f.write(json.dumps({"kind": "step", "epoch": e, "epoch_fraction": e - 0.5, "loss": 2.0 / e,
+                                "lr": 0.1, "images_per_second": 100.0}) + "\n")
+            f.write(json.dumps({"kind": "epoch", "epoch": e, "train_loss": 1.0 / e, "train_accuracy": 0.3 * e,
+                                "heldout_loss": 1.5 / e, "heldout_accuracy": 0.25 * e}) + "\n")
+    return run

@@ -13,15 +13,13 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from PIL import Image
 
 from cnn_studio.core.errors import Cancelled, DatasetError
+from cnn_studio.core.progress import CancelCheck, Progress
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
 
 FOLDER_NAME = "cifar-10-batches-py"
 
@@ -57,8 +55,8 @@ def _safe_name(name: str) -> str:
     return stem + ".png"
 
 
-def convert_cifar(src: str | os.PathLike, dst: str | os.PathLike, progress: ProgressFn | None = None,
-                  cancel: CancelFn | None = None) -> Path:
+def convert_cifar(src: str | os.PathLike, dst: str | os.PathLike, progress: Progress | None = None,
+                  cancel: CancelCheck | None = None) -> Path:
     """Convert CIFAR-10 pickle batches to ``DST/train/<class>/*.png`` and ``DST/test/<class>/*.png``.
 
     Args:
@@ -123,7 +121,7 @@ def convert_cifar(src: str | os.PathLike, dst: str | os.PathLike, progress: Prog
     return out
 
 
-def download_cifar10(dst: str | os.PathLike, progress: ProgressFn | None = None) -> Path:
+def download_cifar10(dst: str | os.PathLike, progress: Progress | None = None) -> Path:
     """Download CIFAR-10 with torchvision (needs internet) and convert it to ``dst``.
 
     Returns:

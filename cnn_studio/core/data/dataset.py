@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -23,9 +23,8 @@ from cnn_studio.core.data.scan import (
     summarize_decoding,
 )
 from cnn_studio.core.errors import DatasetError
+from cnn_studio.core.progress import CancelCheck, Progress
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
 
 
 @dataclass
@@ -99,7 +98,7 @@ def _settings(cfg: DataConfig, listing: FolderListing) -> dict[str, Any]:
             "split_seed": cfg.split_seed, "layout": listing.layout, "val_source": listing.val_source}
 
 
-def open_dataset(cfg: DataConfig, *, progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+def open_dataset(cfg: DataConfig, *, progress: Progress | None = None, cancel: CancelCheck | None = None,
                  workers: int | None = None, in_process_below: int | None = None) -> ImageDataset:
     """Open a dataset folder: from the cache when unchanged, else scan and decode it.
 

@@ -12,15 +12,14 @@ import concurrent.futures as futures
 import multiprocessing
 import os
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from cnn_studio.core.data.decode import ImageDecodeError, file_digest, fit_square, load_rgb_sized, read_bytes
 from cnn_studio.core.errors import Cancelled
+from cnn_studio.core.progress import CancelCheck, Progress
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
 
 # Below this many files, decode in-process: spawning workers costs ~0.3 s.
 IN_PROCESS_BELOW = 1500
@@ -107,8 +106,8 @@ def decode_files(
     workers: int | None = None,
     in_process_below: int | None = None,
     chunk_size: int = CHUNK_SIZE,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
 ) -> list[ChunkResult]:
     """Decode ``paths`` (in order) in worker processes; return the chunk results in order.
 

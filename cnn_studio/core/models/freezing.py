@@ -13,40 +13,51 @@ for every network in the zoo is the order the forward pass runs them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from torch import nn
 
 from cnn_studio.core.errors import ModelError
+from cnn_studio.core.models.keras_names import keras_names, resolve_layer
 
 
 @dataclass(frozen=True)
 class FreezePreset:
-    """A one-click freezing choice and when to use it."""
+    """A one-click freezing choice and when to use it (the one definition of these texts).
+
+    Attributes:
+        id: the ``FreezeConfig.preset`` value.
+        title: the long name (plan descriptions, the CLI).
+        label: the short name for a button.
+        explanation: when to use it, in one or two sentences (tooltips, ``models --json``).
+    """
 
     id: str
     title: str
+    label: str
     explanation: str
 
 
 PRESETS: dict[str, FreezePreset] = {p.id: p for p in (
-    FreezePreset("full", "Full fine-tune (train everything)",
+    FreezePreset("full", "Full fine-tune (train everything)", "Full fine-tune",
                  "Use with a large dataset (thousands of images per class) or images unlike ImageNet "
                  "(X-rays, spectrograms); also the only choice for a network trained from scratch."),
-    FreezePreset("feature-extraction", "Feature extraction (train only the head)",
+    FreezePreset("feature-extraction", "Feature extraction (train only the head)", "Feature extraction",
                  "Use with a small dataset (tens to hundreds of images per class) similar to ImageNet "
                  "photos: the pretrained features are kept as they are and only the new classifier learns."),
-    FreezePreset("last-stage", "Fine-tune the last stage + head",
+    FreezePreset("last-stage", "Fine-tune the last stage + head", "Fine-tune last stage",
                  "Use with a medium dataset similar to ImageNet: the last, most task-specific stage "
                  "adapts to your classes while the general early features stay fixed."),
-    FreezePreset("from-layer", "Fine-tune from a chosen layer onward",
+    FreezePreset("from-layer", "Fine-tune from a chosen layer onward", "Train from selected layer",
                  "Use with a medium dataset that differs somewhat from ImageNet: choose how deep to "
                  "adapt (the course's 'everything from block5_conv1 on is trainable'); earlier layers stay fixed."),
-    FreezePreset("custom", "Custom (pick layers to freeze)",
+    FreezePreset("custom", "Custom (pick layers to freeze)", "Custom",
                  "Use to experiment: tick exactly the layers to freeze in the layer tree, e.g. to see "
                  "how much each stage contributes."),
 )}
+# The presets offered as buttons, in the order a learner meets them (custom = ticking the tree).
+BUTTON_PRESETS = ("feature-extraction", "last-stage", "from-layer", "full")
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,9 @@ class FreezePlan:
             ``bn_policy="train"``).
         bn_policy: ``freeze`` or ``train``.
         frozen_params, trainable_params: parameter counts.
+        trainable_from: for ``from-layer``: the module path training starts at (a Keras name
+            in the config is resolved to its path).
+        trainable_from_keras: the Keras name of that module, when it has one.
     """
 
     preset: str
@@ -68,10 +82,15 @@ class FreezePlan:
     bn_policy: str
     frozen_params: int
     trainable_params: int
+    trainable_from: str | None = None
+    trainable_from_keras: str | None = None
 
     def describe(self) -> str:
         """One sentence for the user: what is frozen and what BatchNorm does there."""
         title = PRESETS[self.preset].title if self.preset in PRESETS else self.preset
+        if self.trainable_from:
+            keras = f" ({self.trainable_from_keras})" if self.trainable_from_keras else ""
+            title = f"{title} {self.trainable_from}{keras}"
         total = self.frozen_params + self.trainable_params
         text = f"{title}: {self.trainable_params:,} of {total:,} parameters train"
         if self.frozen_params == 0:
@@ -126,7 +145,8 @@ def apply_freeze(model: nn.Module, freeze: Any, info: Any) -> FreezePlan:
 
     Args:
         model: the network (all parameters are first made trainable again, so calls can repeat).
-        freeze: a ``FreezeConfig`` (``preset``, ``trainable_from``, ``frozen``, ``bn_policy``).
+        freeze: a ``FreezeConfig`` (``preset``, ``trainable_from`` (a module path or a Keras name
+            such as ``block5_conv1``), ``frozen``, ``bn_policy``).
         info: the model's ``ModelInfo`` (head and stages).
 
     Raises:
@@ -146,8 +166,8 @@ def apply_freeze(model: nn.Module, freeze: Any, info: Any) -> FreezePlan:
     elif preset == "from-layer":
         if not freeze.trainable_from:
             raise ModelError("The from-layer preset needs a layer to train from; choose one in the layer tree.")
-        _check_path(paths, freeze.trainable_from, "to train from")
-        train = _trainable_from(model, freeze.trainable_from)
+        start = resolve_layer(model, freeze.trainable_from)
+        train = _trainable_from(model, start)
     elif preset == "custom":
         for path in freeze.frozen:
             _check_path(paths, path, "to freeze")
@@ -157,7 +177,10 @@ def apply_freeze(model: nn.Module, freeze: Any, info: Any) -> FreezePlan:
         raise ModelError(f"Unknown freeze preset '{preset}'; choose one of {', '.join(PRESETS)}.")
     for name, p in model.named_parameters():
         p.requires_grad_(name in train)
-    return _plan(model, preset, freeze.bn_policy)
+    plan = _plan(model, preset, freeze.bn_policy)
+    if preset == "from-layer":
+        plan = replace(plan, trainable_from=start, trainable_from_keras=keras_names(model).get(start))
+    return plan
 
 
 def _plan(model: nn.Module, preset: str, bn_policy: str) -> FreezePlan:

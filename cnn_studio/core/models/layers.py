@@ -14,6 +14,9 @@ from typing import Any, Iterator
 import torch
 from torch import nn
 
+from cnn_studio.core.models.hooks import forward_hooks
+from cnn_studio.core.models.keras_names import keras_names
+
 
 @dataclass
 class LayerNode:
@@ -29,6 +32,7 @@ class LayerNode:
         output_shape: shape of the module's output in the dry pass (batch dimension 1), or None
             when the module was not called or did not return a tensor.
         children: child nodes in registration order.
+        keras_name: the course's Keras name of the module (``block5_conv1``), VGGs only.
     """
 
     path: str
@@ -39,6 +43,7 @@ class LayerNode:
     trainable_params: int
     output_shape: tuple[int, ...] | None
     children: list["LayerNode"] = field(default_factory=list)
+    keras_name: str | None = None
 
     @property
     def state(self) -> str | None:
@@ -64,7 +69,8 @@ class LayerNode:
         return {"path": self.path, "name": self.name, "type": self.type, "own_params": self.own_params,
                 "total_params": self.total_params, "trainable_params": self.trainable_params,
                 "output_shape": list(self.output_shape) if self.output_shape is not None else None,
-                "state": self.state, "children": [c.to_json_dict() for c in self.children]}
+                "state": self.state, "keras_name": self.keras_name,
+                "children": [c.to_json_dict() for c in self.children]}
 
 
 def _shape_of(output: Any) -> tuple[int, ...] | None:
@@ -90,51 +96,49 @@ def layer_tree(model: nn.Module, input_size: int | tuple[int, int] | None, in_ch
     shapes: dict[str, tuple[int, ...] | None] = {}
     if input_size is not None:
         h, w = (input_size, input_size) if isinstance(input_size, int) else input_size
-        handles = []
-        for path, module in model.named_modules():
-            def hook(_m: nn.Module, _inp: Any, out: Any, path: str = path) -> None:
-                shapes[path] = _shape_of(out)
-            handles.append(module.register_forward_hook(hook))
-        was_training = model.training
-        try:
-            param = next(model.parameters(), None)
-            device = param.device if param is not None else torch.device("cpu")
-            dtype = param.dtype if param is not None and param.is_floating_point() else torch.float32
-            model.eval()
-            with torch.no_grad():
-                model(torch.zeros(1, in_channels, h, w, device=device, dtype=dtype))
-        finally:
-            for handle in handles:
-                handle.remove()
-            model.train(was_training)
-    return _node(model, "", type(model).__name__, shapes)
+        param = next(model.parameters(), None)
+        device = param.device if param is not None else torch.device("cpu")
+        dtype = param.dtype if param is not None and param.is_floating_point() else torch.float32
+
+        def record(path: str, output: Any) -> None:
+            shapes[path] = _shape_of(output)
+
+        with forward_hooks(model, dict(model.named_modules()), record), torch.no_grad():
+            model(torch.zeros(1, in_channels, h, w, device=device, dtype=dtype))
+    return _node(model, "", type(model).__name__, shapes, keras_names(model))
 
 
-def _node(module: nn.Module, path: str, name: str, shapes: dict[str, tuple[int, ...] | None]) -> LayerNode:
-    children = [_node(child, f"{path}.{child_name}" if path else child_name, child_name, shapes)
+def _node(module: nn.Module, path: str, name: str, shapes: dict[str, tuple[int, ...] | None],
+          keras: dict[str, str]) -> LayerNode:
+    children = [_node(child, f"{path}.{child_name}" if path else child_name, child_name, shapes, keras)
                 for child_name, child in module.named_children()]
     own = list(module.parameters(recurse=False))
     own_count = sum(p.numel() for p in own)
     total = own_count + sum(c.total_params for c in children)
     trainable = sum(p.numel() for p in own if p.requires_grad) + sum(c.trainable_params for c in children)
     return LayerNode(path=path, name=name, type=type(module).__name__, own_params=own_count, total_params=total,
-                     trainable_params=trainable, output_shape=shapes.get(path), children=children)
+                     trainable_params=trainable, output_shape=shapes.get(path), children=children,
+                     keras_name=keras.get(path))
 
 
 def format_tree(root: LayerNode, max_depth: int | None = None) -> str:
-    """Return the tree as an indented text table: path, type, output shape, params, trainable."""
-    rows = [("layer", "type", "output", "params", "trainable")]
+    """Return the tree as an indented text table: path, [Keras name,] type, output shape, params, trainable."""
+    with_keras = any(n.keras_name for n in root.walk())
+    rows = [("layer", "keras", "type", "output", "params", "trainable")]
+
     def visit(node: LayerNode, depth: int) -> None:
         label = ("  " * depth) + (node.path or node.type)
         shape = "x".join(str(s) for s in node.output_shape[1:]) if node.output_shape else "-"
-        rows.append((label, node.type, shape, f"{node.total_params:,}", f"{node.trainable_params:,}"))
+        rows.append((label, node.keras_name or "", node.type, shape, f"{node.total_params:,}",
+                     f"{node.trainable_params:,}"))
         if max_depth is None or depth < max_depth:
             for child in node.children:
                 visit(child, depth + 1)
+
     visit(root, 0)
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = []
-    for r in rows:
-        lines.append(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  "
-                     f"{r[3]:>{widths[3]}}  {r[4]:>{widths[4]}}")
-    return "\n".join(lines)
+    if not with_keras:
+        rows = [r[:1] + r[2:] for r in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    right = {len(rows[0]) - 2, len(rows[0]) - 1}
+    return "\n".join("  ".join(v.rjust(w) if i in right else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths)))
+                     .rstrip() for r in rows)

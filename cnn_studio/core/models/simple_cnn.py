@@ -10,6 +10,7 @@ from __future__ import annotations
 from torch import Tensor, nn
 
 from cnn_studio.core.errors import ModelError
+from cnn_studio.core.models.zoo import BATCH_NORM_OPTION, ModelInfo, register_model
 
 
 class SimpleCNN(nn.Module):
@@ -58,6 +59,14 @@ class SimpleCNN(nn.Module):
         return self.classifier(self.pool(x))
 
 
+@register_model(ModelInfo(
+    "simple_cnn", "basics", "Simple CNN",
+    "The course's first convolutional network: three blocks of 3x3 convolution, ReLU and 2x2 "
+    "max-pooling (32, 64, 128 filters) followed by a fully connected layer, dropout and the output "
+    "layer (softmax is applied by the loss). Turn BatchNorm on or off to see how it speeds up and "
+    "stabilises training; it trains in minutes on a CPU.",
+    input_size=32, min_input_size=8, head="classifier.4", stages=("block1", "block2", "block3"),
+    num_params=620_586, option_specs=(BATCH_NORM_OPTION,)))
 def simple_cnn(*, num_classes: int, batch_norm: bool = True, widths: tuple[int, int, int] = (32, 64, 128),
                hidden: int = 256, dropout: float = 0.5, input_size: int = 32) -> SimpleCNN:
     """Build the course's simple CNN."""

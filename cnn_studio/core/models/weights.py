@@ -2,7 +2,9 @@
 
 ``build_model(ModelConfig(name, pretrained, options), num_classes)`` returns the network ready to
 train: with pretrained weights the backbone is loaded and the head (``ModelInfo.head``) is a new
-linear layer for the dataset's classes. Nothing here downloads unless ImageNet weights are asked
+linear layer for the dataset's classes. Where ImageNet weights come from is the model's
+``ModelInfo.weights`` (a ``PretrainedWeights``: bundled file, or torchvision URL and hub-cache
+file); no model is special-cased by name here. Nothing downloads unless ImageNet weights are asked
 for and are not in torch's hub cache (``weights_cached``); offline that is a clear ModelError.
 Every file is read with ``torch.load(weights_only=True)``: no pickled code runs.
 """
@@ -14,16 +16,17 @@ import os
 import re
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import torch
 from torch import nn
 
 from cnn_studio.core.atomic import atomic_write
 from cnn_studio.core.errors import CheckpointError, ModelError
-from cnn_studio.core.models import backbones
-from cnn_studio.core.models.efficientnet_lite import lite0_weights_path
+from cnn_studio.core.config import Pretrained
 from cnn_studio.core.models.registry import get_model, get_model_info
+from cnn_studio.core.models.zoo import PretrainedWeights
+from cnn_studio.core.progress import CancelCheck, Progress, check_cancelled, report
 
 PRETRAINED_TAG = "_cnn_studio_pretrained"  # set on models whose backbone came from weights
 
@@ -42,42 +45,42 @@ def replace_head(model: nn.Module, head_path: str, num_classes: int) -> nn.Linea
 
 
 # --- ImageNet weights ------------------------------------------------------------------------
-def _hub_file(name: str) -> Path:
-    url = backbones.torchvision_weights(name).url
-    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(url)
+def imagenet_weights(name: str) -> PretrainedWeights:
+    """Return the pretrained weights' metadata of ``name``; ModelError when it has none."""
+    info = get_model_info(name)
+    if info.weights is None:
+        raise ModelError(f"{info.title} has no ImageNet weights; train it from scratch.")
+    return info.weights
 
 
 def weights_cached(name: str) -> bool:
     """Return True when the ImageNet weights of ``name`` are on this machine (no download needed)."""
-    info = get_model_info(name)
-    if not info.has_pretrained:
+    weights = get_model_info(name).weights
+    if weights is None:
         return False
-    if name == "efficientnet_lite0":
-        try:
-            return lite0_weights_path().is_file()
-        except ModelError:
-            return False
-    return _hub_file(name).is_file()
+    try:
+        return weights.file().is_file()
+    except ModelError:
+        return False
 
 
-def download_weights(name: str, progress: Callable[[float], None] | None = None) -> Path:
-    """Download the ImageNet weights of ``name`` into torch's hub cache; return the file's path.
+def download_weights(name: str, progress: Progress | None = None, cancel: CancelCheck | None = None) -> Path:
+    """Download the ImageNet weights of ``name`` into torch's hub cache; return the file's path
+    (bundled or already cached weights: their file, without a download).
 
     The file is checked against the hash in its name (as torch.hub does) and written atomically.
-    ``progress(fraction)`` is called as bytes arrive. Needs internet; never called by tests.
+    ``progress(done, total)`` is called in bytes as they arrive (``total`` 0 when the server does not
+    say); ``cancel()`` true stops the download between chunks (raises ``Cancelled``, nothing is kept).
+    Needs internet; never called by tests.
 
     Raises:
         ModelError: no pretrained weights for this model, no connection, or a corrupt download.
     """
-    info = get_model_info(name)
-    if not info.has_pretrained:
-        raise ModelError(f"{info.title} has no ImageNet weights; train it from scratch.")
-    if name == "efficientnet_lite0":
-        return lite0_weights_path()
-    target = _hub_file(name)
-    if target.is_file():
+    info, weights = get_model_info(name), imagenet_weights(name)
+    target = weights.file()
+    url = weights.url()
+    if target.is_file() or weights.bundled or url is None:
         return target
-    url = backbones.torchvision_weights(name).url
     digest = hashlib.sha256()
     try:
         # A failed or corrupt download leaves nothing behind: the file appears only when complete.
@@ -88,8 +91,8 @@ def download_weights(name: str, progress: Callable[[float], None] | None = None)
                 out.write(chunk)
                 digest.update(chunk)
                 done += len(chunk)
-                if progress is not None and total:
-                    progress(min(1.0, done / total))
+                report(progress, done, total)
+                check_cancelled(cancel)
             match = re.search(r"-([a-f0-9]+)\.", target.name)
             if match and not digest.hexdigest().startswith(match.group(1)):
                 raise ModelError(f"The downloaded weights for {info.title} are corrupt; try the download again.")
@@ -101,13 +104,24 @@ def download_weights(name: str, progress: Callable[[float], None] | None = None)
 
 def imagenet_state_dict(name: str) -> dict[str, torch.Tensor]:
     """Return the ImageNet state_dict of ``name`` (bundled, cached, or downloaded now)."""
-    path = lite0_weights_path() if name == "efficientnet_lite0" else download_weights(name)
-    return _read_state(path)
+    return _read_state(download_weights(name))
 
 
-def load_imagenet_model(name: str = "efficientnet_lite0") -> nn.Module:
-    """Return ``name`` with its full ImageNet weights and 1000-class head, in eval mode."""
-    model = get_model(name, num_classes=1000)
+def bundled_imagenet_model() -> str:
+    """Return the name of the first zoo model whose ImageNet weights ship with CNN Studio."""
+    from cnn_studio.core.models.registry import list_models
+
+    for name in list_models():
+        weights = get_model_info(name).weights
+        if weights is not None and weights.bundled:
+            return name
+    raise ModelError("No model with bundled ImageNet weights is installed; reinstall CNN Studio.")
+
+
+def load_imagenet_model(name: str | None = None) -> nn.Module:
+    """Return ``name`` (default: the bundled model) with its full ImageNet weights and head, in eval mode."""
+    name = name or bundled_imagenet_model()
+    model = get_model(name, num_classes=imagenet_weights(name).num_classes)
     model.load_state_dict(imagenet_state_dict(name), strict=True)
     setattr(model, PRETRAINED_TAG, True)
     return model.eval()
@@ -162,9 +176,9 @@ def build_model(model_cfg: Any, num_classes: int) -> nn.Module:
     """Build the model a run starts from.
 
     Args:
-        model_cfg: a ``ModelConfig``: ``name``, ``options`` and ``pretrained`` = ``"none"``,
-            ``"imagenet"``, or the path of a weights file (a state_dict) or of a CNN Studio
-            checkpoint (any earlier run of the same architecture).
+        model_cfg: a ``ModelConfig``: ``name``, ``options`` and ``pretrained`` (a ``Pretrained``:
+            none, the model's ImageNet weights, or a weights file (a state_dict) or a CNN Studio
+            checkpoint of any earlier run of the same architecture).
         num_classes: classes of the dataset; with pretrained weights the head is replaced.
 
     Raises:
@@ -172,19 +186,19 @@ def build_model(model_cfg: Any, num_classes: int) -> nn.Module:
         CheckpointError: a damaged checkpoint.
     """
     name, options = model_cfg.name, dict(model_cfg.options or {})
-    pretrained = (model_cfg.pretrained or "none").strip()
+    pretrained = Pretrained.parse(model_cfg.pretrained)
     info = get_model_info(name)
-    if pretrained.lower() == "none":
+    if pretrained.kind == "none":
         model = get_model(name, num_classes=num_classes, **options)
         setattr(model, PRETRAINED_TAG, False)
         return model
-    if pretrained.lower() == "imagenet":
+    if pretrained.kind == "imagenet":
         if not info.has_pretrained:
             raise ModelError(f"{info.title} has no ImageNet weights; choose pretrained 'none' or a checkpoint.")
         state, source = imagenet_state_dict(name), f"The ImageNet weights of {info.title}"
     else:
-        data = _read_state(pretrained)
-        source = Path(pretrained).name
+        data = _read_state(pretrained.path)
+        source = Path(pretrained.path).name
         if isinstance(data, Mapping) and data.get("format") == "cnn-studio-checkpoint":
             from cnn_studio.core.checkpoint import validate_checkpoint
 

@@ -161,7 +161,7 @@ def choose_run_dir(cfg: TrainConfig, resume_dir: Path | None, start_epoch: int,
     else:
         from cnn_studio.paths import runs_dir
 
-        folder = runs.new_run_dir(runs_dir(), cfg.model.name)
+        folder = runs.new_run_dir(runs_dir(), cfg.model.run_label())
         lock(folder)
     cfg.save(folder / runs.CONFIG_FILE)
     return str(folder)

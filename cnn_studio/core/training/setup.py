@@ -145,7 +145,7 @@ def resolve_heldout(validation: str, splits: dict[str, Any]) -> str:
 def resolve_normalization(cfg: TrainConfig, dataset: Any, info: Any) -> tuple[list[float], list[float]]:
     """Return (mean, std): the pretrained model's for pretrained starts (``auto``), else the data's."""
     mode = cfg.data.normalization
-    use_model = info.mean is not None and (mode == "model" or (mode == "auto" and cfg.model.pretrained != "none"))
+    use_model = info.mean is not None and (mode == "model" or (mode == "auto" and cfg.model.pretrained.is_pretrained))
     if use_model:
         return [float(v) for v in info.mean], [float(v) for v in info.std]
     return [float(v) for v in dataset.mean], [float(v) for v in dataset.std]
@@ -193,7 +193,7 @@ def prepare_model(cfg: TrainConfig, num_classes: int, device: torch.device, *, r
     model_cfg = replace(cfg.model, pretrained="none") if resuming else cfg.model
     model = build_model(model_cfg, num_classes)
     plan = apply_freeze(model, cfg.freeze, info)
-    groups = param_groups(model, cfg.freeze, cfg.optim.lr, info, pretrained=cfg.model.pretrained != "none")
+    groups = param_groups(model, cfg.freeze, cfg.optim.lr, info, pretrained=cfg.model.pretrained.is_pretrained)
     if not any(p.requires_grad for g in groups for p in g["params"]):
         raise ConfigError("Every layer is frozen, so nothing would train; unfreeze at least the head.")
     model.to(device)

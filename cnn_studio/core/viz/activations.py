@@ -117,27 +117,17 @@ def capture_activations(model, x, paths: Iterable[str]) -> tuple[dict[str, "obje
 
     wanted = list(dict.fromkeys(paths))
     modules = {p: _resolve(model, p) for p in wanted}
+    from cnn_studio.core.models.hooks import forward_hooks
+
     captured: dict[str, torch.Tensor] = {}
-    handles = []
 
-    def make_hook(path: str):
-        def hook(_module, _inputs, output):
-            tensor = first_tensor(output)
-            if tensor is not None:
-                captured[path] = tensor.detach().to("cpu", torch.float32, copy=True)
-        return hook
+    def record(path: str, output) -> None:
+        tensor = first_tensor(output)
+        if tensor is not None:
+            captured[path] = tensor.detach().to("cpu", torch.float32, copy=True)
 
-    was_training = model.training
-    try:
-        for path, module in modules.items():
-            handles.append(module.register_forward_hook(make_hook(path)))
-        model.eval()
-        with torch.inference_mode():
-            logits = model(x)
-    finally:
-        for handle in handles:
-            handle.remove()
-        model.train(was_training)
+    with forward_hooks(model, modules, record), torch.inference_mode():
+        logits = model(x)
     return captured, first_tensor(logits).detach().to("cpu", torch.float32)
 
 

@@ -65,32 +65,37 @@ def find_gradcam_layer(model, x) -> str:
     cached = _LAYER_CACHE.get(model)
     if cached is not None and cached[0] == key:
         return cached[1]
+    from cnn_studio.core.models.hooks import forward_hooks
+
     last: list[str] = []
-    handles = []
 
-    def make_hook(path: str):
-        def hook(_module, _inputs, output):
-            tensor = first_tensor(output)
-            if tensor is not None and tensor.dim() == 4 and tensor.shape[2] * tensor.shape[3] > 1:
-                last.append(path)
-        return hook
+    def record(path: str, output) -> None:
+        tensor = first_tensor(output)
+        if tensor is not None and tensor.dim() == 4 and tensor.shape[2] * tensor.shape[3] > 1:
+            last.append(path)
 
-    was_training = model.training
-    try:
-        for path, module in model.named_modules():
-            if path:
-                handles.append(module.register_forward_hook(make_hook(path)))
-        model.eval()
-        with torch.inference_mode():
-            model(x[:1])
-    finally:
-        for handle in handles:
-            handle.remove()
-        model.train(was_training)
+    with forward_hooks(model, {p: m for p, m in model.named_modules() if p}, record), torch.inference_mode():
+        model(x[:1])
     if not last:
         raise ValueError("the model has no layer with a spatial output, so Grad-CAM cannot be drawn")
     _LAYER_CACHE[model] = (key, last[-1])
     return last[-1]
+
+
+def _leaf_swapper(store: dict):
+    """Return a hook body that makes the layer's output a graph leaf (kept in ``store``) and turns
+    gradients on, so autograd records only the layers after it."""
+    import torch
+
+    def swap_leaf(_path: str, output):
+        if not isinstance(output, torch.Tensor):
+            return None
+        torch.set_grad_enabled(True)  # record the graph from here on only
+        leaf = output.detach().requires_grad_(True)
+        store["activation"] = leaf
+        return leaf.clone()
+
+    return swap_leaf
 
 
 def gradcam(model, x, *, class_index: int | None = None, layer: str | None = None) -> GradCam:
@@ -115,20 +120,10 @@ def gradcam(model, x, *, class_index: int | None = None, layer: str | None = Non
         module = model.get_submodule(path)
     except AttributeError as exc:
         raise KeyError(f"the model has no layer {path!r}") from exc
+    from cnn_studio.core.models.hooks import forward_hooks
+
     store: dict[str, torch.Tensor] = {}
-
-    def hook(_module, _inputs, output):
-        if not isinstance(output, torch.Tensor):
-            return None
-        torch.set_grad_enabled(True)  # record the graph from here on only
-        leaf = output.detach().requires_grad_(True)
-        store["activation"] = leaf
-        return leaf.clone()
-
-    was_training = model.training
-    handle = module.register_forward_hook(hook)
-    try:
-        model.eval()
+    with forward_hooks(model, {path: module}, _leaf_swapper(store)):
         with torch.no_grad():  # the hook switches gradients on after the chosen layer
             logits = first_tensor(model(x))
         with torch.enable_grad():
@@ -143,9 +138,6 @@ def gradcam(model, x, *, class_index: int | None = None, layer: str | None = Non
                 raise ValueError(f"class {index} is out of range (the model has {num_classes} classes)")
             score = logits[0, index]
             (grads,) = torch.autograd.grad(score, activation)
-    finally:
-        handle.remove()
-        model.train(was_training)
     with torch.no_grad():
         weights = grads.mean(dim=(2, 3), keepdim=True)
         cam = torch.relu((weights * activation).sum(dim=1, keepdim=True))

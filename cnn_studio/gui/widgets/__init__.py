@@ -1,1 +1,1 @@
-"""One panel per module."""
+"""Reusable parts of the views: plots, image grids, the layer tree, cards, dialogs and form pieces."""

@@ -1,7 +1,7 @@
 """Grad-CAM for the images behind a confusion-matrix cell: the controls and the background job.
 
 ``CellGradcamBar`` is the row above the Results view's cell grid (toggle, class to explain,
-opacity). ``compute_cell_cams`` runs in a ``TaskRunner`` pool thread: it loads the run's
+opacity). ``compute_cell_cams`` runs as a ``JobRunner`` job: it loads the run's
 checkpoint as a ``Predictor`` (or reuses the one already loaded), and for each image decodes it
 with the evaluation preprocessing and calls ``Predictor.explain``; results are reported in small
 batches so the thumbnails fill in while the rest are computed, and it stops early when cancelled.
@@ -9,7 +9,6 @@ batches so the thumbnails fill in while the rest are computed, and it stops earl
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -18,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QWidget
 
+from cnn_studio.core.progress import CancelCheck
 from cnn_studio.gui.widgets.common import set_names
 
 REPORT_EVERY = 8  # images per progress report: thumbnails appear in steps, few queued signals
@@ -57,7 +57,7 @@ def checkpoint_of_run(run_dir: str) -> str | None:
 
 def compute_cell_cams(checkpoint: str, items: Sequence[dict[str, Any]], explain_true_class: bool,
                       predictor: Any, report: Callable[[dict[str, Any]], None],
-                      cancel: threading.Event) -> dict[str, Any]:
+                      cancel: CancelCheck) -> dict[str, Any]:
     """Grad-CAM of each test-result record in ``items`` (runs in a pool thread).
 
     Args:
@@ -66,7 +66,7 @@ def compute_cell_cams(checkpoint: str, items: Sequence[dict[str, Any]], explain_
         explain_true_class: explain the true class instead of the predicted one.
         predictor: an already loaded ``Predictor`` of ``checkpoint``, or None.
         report: receives ``{"predictor": ..., "cams": [CellCam, ...]}`` batches.
-        cancel: set when the result is no longer wanted.
+        cancel: ``cancel()`` is true when the result is no longer wanted.
 
     Returns:
         ``{"done": images explained, "failed": [(path, reason), ...]}``.
@@ -81,7 +81,7 @@ def compute_cell_cams(checkpoint: str, items: Sequence[dict[str, Any]], explain_
     failed: list[tuple[str, str]] = []
     done = 0
     for row, record in enumerate(items):
-        if cancel.is_set():
+        if cancel():
             break
         index = int(record["true_index"] if explain_true_class else record["predicted_index"])
         try:

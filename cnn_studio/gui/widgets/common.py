@@ -138,3 +138,14 @@ def first_attr(obj: Any, names: Sequence[str], default: Any = None) -> Any:
 def plural(n: int, one: str, many: str) -> str:
     """Return '1 epoch' / '3 epochs': ``one`` and ``many`` are already translated words."""
     return f"{n} {one if n == 1 else many}"
+
+
+def device_text() -> str:
+    """What the status bar says about the training device (the GPU's name, or the CPU's threads)."""
+    import torch
+
+    if torch.cuda.is_available():
+        return f"GPU: {torch.cuda.get_device_name(0)}"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "GPU: Apple MPS"
+    return f"CPU ({torch.get_num_threads()} threads)"

@@ -1,0 +1,106 @@
+"""Predict view: real drops of files and folders, read back the predictions."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtWidgets import QLabel
+
+from cnn_studio.core.inference import Prediction, PredictionError, Predictor
+from cnn_studio.gui.views.predict_view import PredictView
+from tests.gui._inspect_helpers import CLASSES, drop_paths, shown, write_checkpoint, write_images
+
+
+@pytest.fixture
+def view(qtbot, tmp_path):
+    widget = PredictView()
+    widget.set_checkpoint(write_checkpoint(tmp_path))
+    yield from shown(qtbot, widget, 900, 600)
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
+
+
+def test_drop_files_shows_cards_with_top5_and_errors(qtbot, view, tmp_path):
+    images = write_images(tmp_path / "imgs", 2)
+    bad = tmp_path / "readme.txt"
+    bad.write_text("not an image")
+    assert drop_paths(view, [*images, bad])
+    qtbot.waitUntil(lambda: len(view.results()) == 3 and not view.is_busy(), timeout=15000)
+    expected = Predictor.from_checkpoint(tmp_path / "best.pt").predict(images, topk=5)
+    results = view.results()
+    assert [type(r) for r in results] == [Prediction, Prediction, PredictionError]
+    assert not view.table.isVisible()
+    cards = view._cards
+    for exp in expected:
+        card = cards[str(exp.path)]
+        assert card.top_labels() == [c.label for c in exp.top]  # 3 classes -> all 3 shown
+        assert card.bars[0].value() == round(exp.top[0].prob * 1000)
+        assert set(card.top_labels()) == set(CLASSES)
+    assert "not an image" in cards[str(bad)].error_label.text()
+    assert "2 files classified, 1 could not be read" in view.status_label.text()
+    card = cards[str(images[0])]
+    card.gradcam_toggle.setChecked(True)
+    qtbot.waitUntil(card.has_gradcam, timeout=10000)
+    assert card._cam.heatmap.shape == (16, 16)
+    assert card._cam.class_index == [c.index for c in expected[0].top][0]
+
+
+def test_drop_folder_gives_sortable_table_and_csv(qtbot, view, tmp_path):
+    folder = tmp_path / "many"
+    images = write_images(folder, 14, seed=1)
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    assert drop_paths(view, [folder])
+    qtbot.waitUntil(lambda: len(view.results()) == 15 and not view.is_busy(), timeout=15000)
+    assert view.table.isVisible() and view.table.rowCount() == 15
+    view.table.sortItems(2, Qt.SortOrder.DescendingOrder)
+    confidences = [view.table.item(r, 2).data(Qt.ItemDataRole.UserRole) for r in range(15)]
+    assert confidences == sorted(confidences, reverse=True) and confidences[-1] == -1.0  # error row last
+    assert view.table.item(14, 0).text() == "broken.png"
+    assert view.table.item(14, 1).text().startswith("error:")
+    view.table.selectRow(0)
+    top_path = view.table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    assert list(view._cards) == [top_path]
+    out = tmp_path / "predictions.csv"
+    view.export_csv(out)
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 15 and {r["path"] for r in rows} == {str(p) for p in images} | {str(folder / "broken.png")}
+    by_path = {r.path: r for r in view.results()}
+    for row in rows:
+        result = by_path[row["path"]]
+        if isinstance(result, Prediction):
+            assert row["prediction"] == result.label and float(row["confidence"]) == pytest.approx(result.prob, abs=1e-5)
+        else:
+            assert row["error"] and not row["prediction"]
+
+
+def test_folder_tree_rows_are_relative_sorted_and_the_card_is_readable(qtbot, view, tmp_path):
+    from cnn_studio.gui.views.predict_view import CARD_PANEL_WIDTH
+
+    view.resize(1200, 700)
+    folder = tmp_path / "photos"
+    for sub in ("cells", "cat"):
+        write_images(folder / sub, 2, seed=len(sub))  # img_000.png, img_001.png in both
+    assert drop_paths(view, [folder])
+    qtbot.waitUntil(lambda: len(view.results()) == 4 and not view.is_busy(), timeout=15000)
+    names = [view.table.item(r, 0).text() for r in range(4)]
+    assert names == ["cat/img_000.png", "cat/img_001.png", "cells/img_000.png", "cells/img_001.png"]
+    assert view.table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert view.status_label.text() == "4 files classified."
+    # the first row is selected: its card, titled with the relative name, is wide enough to read
+    qtbot.waitUntil(lambda: list(view._cards) == [str(folder / "cat" / "img_000.png")], timeout=5000)
+    card = view._cards[str(folder / "cat" / "img_000.png")]
+    qtbot.waitUntil(card.isVisible, timeout=5000)
+    assert view.cards_scroll.width() >= CARD_PANEL_WIDTH
+    assert card.height() >= card.thumbnail.height()
+    assert card.findChild(QLabel, "predictionFileName").text() == "cat/img_000.png"
+
+
+def test_one_file_and_the_empty_text_follow_the_model(qtbot, view, tmp_path):
+    qtbot.waitUntil(lambda: view._predictor is not None, timeout=15000)
+    assert "best.pt" in view.empty.text() and "3 classes: circle, square, stripe" in view.empty.text()
+    assert "ImageNet" not in view.empty.text()
+    [image] = write_images(tmp_path / "one", 1)
+    assert drop_paths(view, [image])
+    qtbot.waitUntil(lambda: len(view.results()) == 1 and not view.is_busy(), timeout=15000)
+    assert view.status_label.text() == "1 file classified."
