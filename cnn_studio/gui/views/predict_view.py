@@ -363,10 +363,13 @@ class PredictView(QWidget):
 
     # --- files -----------------------------------------------------------------------------
     def export_csv(self, path: str | os.PathLike) -> None:
-        """Write file, prediction, confidence (and error) for every result to ``path``."""
+        """Write file, prediction, confidence (and error) for every result to ``path``.
+
+        UTF-8 with a byte-order mark, so Excel opens Korean file and class names correctly.
+        """
         from cnn_studio.core.inference import Prediction
 
-        with open(path, "w", newline="", encoding="utf-8") as fh:
+        with open(path, "w", newline="", encoding="utf-8-sig") as fh:
             writer = csv.writer(fh)
             writer.writerow(["path", "prediction", "confidence", "error"])
             for result in self.results():

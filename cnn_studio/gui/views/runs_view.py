@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -14,9 +14,20 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 from cnn_studio.gui.widgets.common import EmptyState, set_names
 from cnn_studio.gui.widgets.plots import LEGEND_CORNERS, PALETTE, make_plot
 
-COLUMNS = ("Run", "Model", "Status", "Epochs", "Best held-out", "Test", "Created")
-METRICS = (("heldout_accuracy", "held-out accuracy"), ("train_accuracy", "train accuracy"),
-           ("heldout_loss", "held-out loss"), ("train_loss", "train loss"))
+COLUMNS = (QT_TRANSLATE_NOOP("RunsView", "Run"), QT_TRANSLATE_NOOP("RunsView", "Model"),
+           QT_TRANSLATE_NOOP("RunsView", "Status"), QT_TRANSLATE_NOOP("RunsView", "Epochs"),
+           QT_TRANSLATE_NOOP("RunsView", "Best held-out"),
+           QT_TRANSLATE_NOOP("RunsView", "Test"), QT_TRANSLATE_NOOP("RunsView", "Created"))
+METRICS = (("heldout_accuracy", QT_TRANSLATE_NOOP("RunsView", "held-out accuracy")),
+           ("train_accuracy", QT_TRANSLATE_NOOP("RunsView", "train accuracy")),
+           ("heldout_loss", QT_TRANSLATE_NOOP("RunsView", "held-out loss")),
+           ("train_loss", QT_TRANSLATE_NOOP("RunsView", "train loss")))
+#: run statuses (core.runs.RunInfo.status) as the Status column shows them
+STATUS_NAMES = {"completed": QT_TRANSLATE_NOOP("RunsView", "completed"),
+                "stopped": QT_TRANSLATE_NOOP("RunsView", "stopped"),
+                "failed": QT_TRANSLATE_NOOP("RunsView", "failed"), "running": QT_TRANSLATE_NOOP("RunsView", "running"),
+                "interrupted": QT_TRANSLATE_NOOP("RunsView", "interrupted"),
+                "unknown": QT_TRANSLATE_NOOP("RunsView", "unknown")}
 
 
 def _pct(value: float | None) -> str:
@@ -46,18 +57,17 @@ class RunsView(QWidget):
             buttons.addWidget(b)
             return b
 
-        tr = self.tr
-        button(tr("Refresh"), "refreshRunsButton", self.refresh)
-        button(tr("Open run folder…"), "openRunFolderButton", self.choose_run_folder)
-        self.reveal_button = button(tr("Show in file manager"), "revealRunButton", self.reveal_selected)
-        self.resume_button = button(tr("Resume"), "resumeRunButton", self._resume_selected)
-        self.resume_button.setToolTip(tr("Continue an interrupted or stopped run from its last checkpoint."))
-        button(tr("Export for a server…"), "exportButton", self.export_requested)
+        button(self.tr("Refresh"), "refreshRunsButton", self.refresh)
+        button(self.tr("Open run folder…"), "openRunFolderButton", self.choose_run_folder)
+        self.reveal_button = button(self.tr("Show in file manager"), "revealRunButton", self.reveal_selected)
+        self.resume_button = button(self.tr("Resume"), "resumeRunButton", self._resume_selected)
+        self.resume_button.setToolTip(self.tr("Continue an interrupted or stopped run from its last checkpoint."))
+        button(self.tr("Export for a server…"), "exportButton", self.export_requested)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.table = set_names(QTableWidget(0, len(COLUMNS)), "runsTable", tr("Runs"))
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table = set_names(QTableWidget(0, len(COLUMNS)), "runsTable", self.tr("Runs"))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -65,7 +75,7 @@ class RunsView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.cellDoubleClicked.connect(lambda row, _c: self.run_selected.emit(self.runs[row].path))
-        self.empty = EmptyState(tr("No runs yet: train a model (Train tab) or open a run folder."))
+        self.empty = EmptyState(self.tr("No runs yet: train a model (Train tab) or open a run folder."))
         self.empty.setObjectName("runsEmptyState")
         table_box = QWidget()
         tl = QVBoxLayout(table_box)
@@ -77,15 +87,16 @@ class RunsView(QWidget):
         pl = QVBoxLayout(plot_box)
         pl.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(QLabel(tr("Select several runs to overlay their curves:")))
-        self.metric = set_names(QComboBox(), "overlayMetric", tr("Metric to overlay"))
+        row.addWidget(QLabel(self.tr("Select several runs to overlay their curves:")))
+        # not ``self.metric``: that would shadow QWidget.metric(), which Qt calls when the font changes
+        self.overlay_metric = set_names(QComboBox(), "overlayMetric", self.tr("Metric to overlay"))
         for key, text in METRICS:
-            self.metric.addItem(tr(text), key)
-        self.metric.currentIndexChanged.connect(lambda _i: self._update_overlay())
-        row.addWidget(self.metric)
+            self.overlay_metric.addItem(self.tr(text), key)
+        self.overlay_metric.currentIndexChanged.connect(lambda _i: self._update_overlay())
+        row.addWidget(self.overlay_metric)
         row.addStretch(1)
         pl.addLayout(row)
-        self.plot = make_plot(tr("Runs compared"), tr("value"))
+        self.plot = make_plot(self.tr("Runs compared"), self.tr("value"))
         self.plot.setObjectName("runsOverlayPlot")
         pl.addWidget(self.plot, 1)
         split.addWidget(plot_box)
@@ -117,7 +128,8 @@ class RunsView(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.runs))
         for row, r in enumerate(self.runs):
-            values = (r.name, r.model_name, r.status, str(r.epochs_completed), _pct(r.best_accuracy),
+            status = self.tr(STATUS_NAMES.get(r.status, r.status))
+            values = (r.name, r.model_name, status, str(r.epochs_completed), _pct(r.best_accuracy),
                       _pct(r.test_accuracy), time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created)))
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -165,11 +177,11 @@ class RunsView(QWidget):
         self.plot.clear()
         self.plot.getPlotItem().legend.clear()
         self.curves = {}
-        key = self.metric.currentData()
+        key = self.overlay_metric.currentData()
         # rising accuracies end top-right, falling losses end bottom-right: keep the legend off the ends
         corner = "bottom-right" if "accuracy" in key else "top-right"
         self.plot.getPlotItem().legend.setOffset(LEGEND_CORNERS[corner])
-        self.plot.setLabel("left", self.metric.currentText())
+        self.plot.setLabel("left", self.overlay_metric.currentText())
         for i, path in enumerate(paths):
             records = read_metrics(path, kind="epoch")
             xs = [float(r.get("epoch", n + 1)) for n, r in enumerate(records) if r.get(key) is not None]

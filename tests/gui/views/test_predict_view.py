@@ -63,7 +63,8 @@ def test_drop_folder_gives_sortable_table_and_csv(qtbot, view, tmp_path):
     assert list(view._cards) == [top_path]
     out = tmp_path / "predictions.csv"
     view.export_csv(out)
-    rows = list(csv.DictReader(out.open()))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads Korean names
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert len(rows) == 15 and {r["path"] for r in rows} == {str(p) for p in images} | {str(folder / "broken.png")}
     by_path = {r.path: r for r in view.results()}
     for row in rows:
