@@ -65,7 +65,9 @@ def run_predict(args: argparse.Namespace) -> int:
     if args.csv:
         _write_csv(args, paths, results)
     if args.json:
-        json.dump([r.to_json_dict() for r in results], sys.stdout, indent=1)
+        from cnn_studio.core.runs import json_safe
+
+        json.dump(json_safe([r.to_json_dict() for r in results]), sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
         for r in results:

@@ -54,6 +54,8 @@ class BatchProgress:
     accuracy: float  # running training accuracy over this epoch so far (0..1)
     lr: float  # learning rate of the first parameter group
     images_per_second: float
+    # Every parameter group's (name, learning rate), e.g. (("backbone", 1e-4), ("head", 1e-3)).
+    lrs: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class EpochEnded:
     lr: float
     seconds: float
     images_per_second: float
+    lrs: tuple[tuple[str, float], ...] = ()  # every parameter group's (name, learning rate)
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,9 +106,30 @@ class RunFailed:
 
     message: str
     details: str
-    kind: str = "error"  # "nonfinite", "out_of_memory", "user_error" or "error"
+    # "nonfinite" (diverged: NaN/inf or exploding loss, NaN weights or BatchNorm statistics),
+    # "storage" (disk full, folder not writable), "out_of_memory", "user_error" or "error"
+    kind: str = "error"
     user_error: bool = False  # True when the user can fix it (a setting), False for a bug
 
 
+@dataclass(frozen=True)
+class FeaturesCached:
+    """Training on cached features of the frozen layers (issue 15): the decision and its progress.
+
+    ``stage``: ``off`` (every batch runs the whole network; ``message`` says why), ``computing``
+    (``done`` of ``total`` image views through the frozen layers), ``ready`` (computed and stored),
+    ``reused`` (loaded from the cache folder, nothing computed). ``message`` is one log line.
+    """
+
+    stage: str
+    message: str
+    boundary: str = ""  # the first module that runs every batch ("" when off)
+    done: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    megabytes: float = 0.0
+    mapped: bool = False  # True: read from a memory-mapped file (too large for the memory budget)
+
+
 #: Every event the engine emits; a new event is one more dataclass here (and the code that shows it).
-TrainingEvent = RunStarted | BatchProgress | EpochEnded | WeightsSnapshot | RunFinished | RunFailed
+TrainingEvent = RunStarted | BatchProgress | EpochEnded | WeightsSnapshot | RunFinished | RunFailed | FeaturesCached
