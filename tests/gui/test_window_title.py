@@ -10,5 +10,6 @@ def test_title_names_the_app_once_and_every_tab_is_numbered(qtbot, window, tiny_
     wait_for_dataset(qtbot, window)
     assert window.windowTitle() == "tiny — CNN Studio"  # ends with the display name: Qt adds nothing
     tabs = window.tabs
-    assert [tabs.tabText(i).split(" ", 1)[0] for i in range(tabs.count())] == [str(i + 1) for i in range(7)]
+    assert tabs.count() == 8  # Dataset ... Predict, and the Lab
+    assert [tabs.tabText(i).split(" ", 1)[0] for i in range(tabs.count())] == [str(i + 1) for i in range(8)]
     assert all(f"Ctrl+{i + 1}" in tabs.tabToolTip(i) for i in range(tabs.count()))
