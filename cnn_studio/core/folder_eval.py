@@ -1,0 +1,149 @@
+"""Predictions on a dropped folder: labels from class sub-folders, accuracy, confusion matrix, CSV.
+
+A folder whose sub-folders are named like the model's classes (``photos/cat/1.jpg``,
+``photos/dog/2.jpg``) is a labelled set: :func:`folder_labels` reads the true class of each file
+from its first folder level, :func:`evaluate_predictions` turns the predictions into accuracy and
+a confusion matrix. A folder that is itself named like a class (``cat/``) labels every file in it.
+:func:`write_predictions_csv` writes the top-k of every file, with paths relative to the dropped
+folder, as UTF-8 with a byte-order mark (so Excel reads non-ASCII names correctly).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from cnn_studio.core.atomic import atomic_write
+
+__all__ = ["FolderEvaluation", "evaluate_predictions", "folder_labels", "prediction_rows",
+           "write_predictions_csv"]
+
+
+def folder_labels(folder: str | os.PathLike[str], paths: Sequence[str],
+                  class_names: Sequence[str]) -> dict[str, int]:
+    """Return ``{path: class index}`` for the files of ``folder`` that sit in a class sub-folder.
+
+    A file's class is the name of its first folder level below ``folder`` when that name is one of
+    ``class_names`` (exact match first, else case-insensitive). When no file sits in such a
+    sub-folder and ``folder`` itself is named like a class, every file under it gets that class.
+    Files elsewhere are left out (the result is empty for an unlabelled folder).
+    """
+    root = Path(folder).resolve()
+    exact = {name: i for i, name in enumerate(class_names)}
+    folded: dict[str, int] = {}
+    for i, name in enumerate(class_names):
+        folded.setdefault(name.casefold(), i)
+
+    def class_of(name: str) -> int | None:
+        return exact.get(name, folded.get(name.casefold()))
+
+    labels: dict[str, int] = {}
+    inside: list[str] = []
+    for path in paths:
+        try:
+            parts = Path(path).resolve().relative_to(root).parts
+        except ValueError:
+            continue
+        inside.append(path)
+        if len(parts) >= 2:
+            index = class_of(parts[0])
+            if index is not None:
+                labels[path] = index
+    if not labels:
+        own = class_of(root.name)
+        if own is not None:
+            labels = {path: own for path in inside}
+    return labels
+
+
+@dataclass(frozen=True)
+class FolderEvaluation:
+    """How the predictions on a labelled folder compare with its class sub-folders."""
+
+    classes: tuple[str, ...]
+    confusion_matrix: np.ndarray  # rows: true class, columns: predicted class (counts)
+    count: int                    # labelled files that were classified
+    correct: int
+    unreadable: int               # labelled files that could not be classified
+    unlabelled: int               # classified files outside the class sub-folders
+
+    @property
+    def accuracy(self) -> float:
+        """Correct predictions over labelled, classified files (nan when there are none)."""
+        return self.correct / self.count if self.count else float("nan")
+
+    def per_class_accuracy(self) -> dict[str, float | None]:
+        """Accuracy of each class that has files (None for a class without any)."""
+        rows = self.confusion_matrix.sum(axis=1)
+        return {name: (float(self.confusion_matrix[i, i] / rows[i]) if rows[i] else None)
+                for i, name in enumerate(self.classes)}
+
+    def to_results_dict(self) -> dict[str, Any]:
+        """The keys of ``test_results.json`` a confusion-matrix view reads (classes, matrix, accuracy)."""
+        return {"classes": list(self.classes), "confusion_matrix": self.confusion_matrix.tolist(),
+                "accuracy": self.accuracy, "count": self.count, "per_class_accuracy": self.per_class_accuracy(),
+                "misclassified_total": self.count - self.correct}
+
+
+def evaluate_predictions(results: Sequence[Any], labels: Mapping[str, int],
+                         class_names: Sequence[str]) -> FolderEvaluation:
+    """Compare ``results`` (``Prediction`` / ``PredictionError``) with the true ``labels`` by path."""
+    n = len(class_names)
+    matrix = np.zeros((n, n), dtype=np.int64)
+    unreadable = unlabelled = 0
+    for result in results:
+        true = labels.get(result.path)
+        top = getattr(result, "top", None)
+        if true is None:
+            unlabelled += top is not None
+        elif top is None:
+            unreadable += 1
+        else:
+            matrix[true, top[0].index] += 1
+    count = int(matrix.sum())
+    return FolderEvaluation(classes=tuple(class_names), confusion_matrix=matrix, count=count,
+                            correct=int(np.trace(matrix)), unreadable=unreadable, unlabelled=unlabelled)
+
+
+def prediction_rows(results: Sequence[Any], names: Mapping[str, str], topk: int,
+                    labels: Mapping[str, int] | None = None,
+                    class_names: Sequence[str] = ()) -> tuple[list[str], list[list[str]]]:
+    """Return the CSV header and rows: file (relative), path, [true class], top-k classes and probabilities, error.
+
+    ``names`` maps a path to its name relative to the dropped folder (the path itself when absent).
+    """
+    labelled = bool(labels)
+    header = ["file", "path"] + (["true_class"] if labelled else []) + ["prediction", "confidence"]
+    for k in range(2, topk + 1):
+        header += [f"top{k}", f"top{k}_probability"]
+    header.append("error")
+    rows = []
+    for result in results:
+        row = [names.get(result.path, result.path), result.path]
+        if labelled:
+            true = (labels or {}).get(result.path)
+            row.append("" if true is None else str(class_names[true]))
+        top = list(getattr(result, "top", ()) or ())[:topk]
+        for k in range(topk):
+            row += [top[k].label, f"{top[k].prob:.6f}"] if k < len(top) else ["", ""]
+        row.append(getattr(result, "error", ""))
+        rows.append(row)
+    return header, rows
+
+
+def write_predictions_csv(path: str | os.PathLike[str], header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
+    """Write a CSV file as UTF-8 with a byte-order mark (Excel's way to recognise UTF-8), atomically."""
+    target = Path(path)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")  # bytes written as is: the same file on every OS
+    writer.writerow(header)
+    writer.writerows(rows)
+    with atomic_write(target, "wb") as handle:
+        handle.write(text.getvalue().encode("utf-8-sig"))
+    return target
