@@ -104,3 +104,60 @@ def test_one_file_and_the_empty_text_follow_the_model(qtbot, view, tmp_path):
     assert drop_paths(view, [image])
     qtbot.waitUntil(lambda: len(view.results()) == 1 and not view.is_busy(), timeout=15000)
     assert view.status_label.text() == "1 file classified."
+
+
+def test_labelled_folder_shows_accuracy_confusion_and_a_relative_topk_csv(qtbot, view, tmp_path):
+    from cnn_studio.core.folder_eval import evaluate_predictions, folder_labels
+
+    folder = tmp_path / "labelled"
+    for k, name in enumerate(CLASSES):
+        write_images(folder / name, 3, seed=10 + k)
+    write_images(folder / "unsorted", 2, seed=20)
+    assert drop_paths(view, [folder])
+    qtbot.waitUntil(lambda: len(view.results()) == 11 and not view.is_busy(), timeout=15000)
+    evaluation = view.folder_evaluation()
+    assert evaluation is not None and view.evaluation.isVisible()
+    labels = folder_labels(folder, [r.path for r in view.results()], CLASSES)
+    expected = evaluate_predictions(view.results(), labels, CLASSES)
+    assert evaluation.confusion_matrix.tolist() == expected.confusion_matrix.tolist()
+    assert (evaluation.count, evaluation.unlabelled) == (9, 2)
+    assert evaluation.confusion_matrix.sum(axis=1).tolist() == [3, 3, 3]
+    text = view.evaluation.summary.text()
+    assert f"Accuracy on labelled: {expected.accuracy:.1%}" in text and f"{expected.correct} of 9 images" in text
+    assert "2 images outside the class sub-folders" in text
+    assert view.evaluation.confusion.tick_labels()[1] == CLASSES
+    out = tmp_path / "p.csv"
+    view.export_csv(out)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads it as UTF-8
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    by_file = {r["file"]: r for r in rows}
+    assert set(by_file) == {f"{c}/img_{i:03d}.png" for c in CLASSES for i in range(3)} | \
+        {f"unsorted/img_{i:03d}.png" for i in range(2)}
+    first = by_file["circle/img_000.png"]
+    result = {r.path: r for r in view.results()}[first["path"]]
+    assert first["true_class"] == "circle" and by_file["unsorted/img_000.png"]["true_class"] == ""
+    assert [first["prediction"], first["top2"], first["top3"]] == [c.label for c in result.top]
+    assert float(first["top2_probability"]) == pytest.approx(result.top[1].prob, abs=1e-6)
+    # an unlabelled drop hides the evaluation again
+    assert drop_paths(view, [folder / "unsorted"])
+    qtbot.waitUntil(lambda: len(view.results()) == 2 and not view.is_busy(), timeout=15000)
+    assert view.folder_evaluation() is None
+
+
+def test_model_label_names_the_run_not_just_best_pt(qtbot, tmp_path):
+    import json
+
+    from cnn_studio.core.config import TrainConfig
+    from cnn_studio.core.runs import update_run_meta
+
+    run = tmp_path / "20250101-000000-simple_cnn"
+    run.mkdir()
+    TrainConfig().save(run / "config.json")
+    update_run_meta(run, name="baseline, no augmentation")
+    widget = PredictView()
+    widget.set_checkpoint(write_checkpoint(run))
+    for _ in shown(qtbot, widget, 900, 600):
+        qtbot.waitUntil(lambda: widget._predictor is not None, timeout=15000)
+        assert widget.model_label.text() == "Model: best.pt of the run baseline, no augmentation (simple_cnn, 3 classes)"
+        assert "with best.pt of the run baseline, no augmentation" in widget.empty.text()
+        assert json.loads((run / "run_meta.json").read_text())["name"] == "baseline, no augmentation"
