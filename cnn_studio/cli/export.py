@@ -14,13 +14,15 @@ import json
 import sys
 from dataclasses import asdict
 
+from cnn_studio.core.export import FORMATS  # no torch at import: --help stays fast
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``export`` subcommand."""
     p = sub.add_parser("export", help="export a checkpoint to TorchScript or ONNX",
                        description="Export a trained model and check its outputs against PyTorch's.")
     p.add_argument("--checkpoint", required=True, metavar="FILE", help="a CNN Studio checkpoint (best.pt)")
-    p.add_argument("--format", required=True, choices=("torchscript", "onnx"), dest="export_format")
+    p.add_argument("--format", required=True, choices=FORMATS, dest="export_format")
     p.add_argument("--out", required=True, metavar="FILE", help="file to write (.pt for TorchScript, .onnx)")
     p.add_argument("--no-check", action="store_true", help="skip the output comparison with PyTorch")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
@@ -30,10 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     """Run the command; return the exit code."""
     from cnn_studio.core.export import export_checkpoint
+    from cnn_studio.core.runs import json_safe
 
     result = export_checkpoint(args.checkpoint, args.export_format, args.out, check=not args.no_check)
     if args.json:
-        print(json.dumps(asdict(result)))
+        print(json.dumps(json_safe(asdict(result)), allow_nan=False))
     else:
         checked = "not checked" if args.no_check else f"max difference from PyTorch {result.max_abs_diff:.1e}"
         print(f"wrote {result.format} model to {result.path} ({result.num_classes} classes, {checked})",

@@ -56,7 +56,9 @@ def run_predict(args: argparse.Namespace) -> int:
     if show_progress:
         print(file=sys.stderr)
     if args.json:
-        json.dump([r.to_json_dict() for r in results], sys.stdout, indent=1)
+        from cnn_studio.core.runs import json_safe
+
+        json.dump(json_safe([r.to_json_dict() for r in results]), sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
         return 0
     for r in results:

@@ -13,10 +13,21 @@ What the dataset scan found (warnings, unusable and skipped files) is printed on
 run starts, in both modes (stdout stays pure JSON lines).
 
 ``--resume RUN --epochs N`` changes the run's total: the learning-rate schedule then spans N
-epochs (its milestones are fractions of the run), and a one-line note on stderr says so.
+epochs (its milestones are fractions of the run), and a one-line note on stderr says so. N below
+the epochs already completed is refused (exit 2): trained epochs are never thrown away, and the
+run's config.json would otherwise disagree with its checkpoints; N equal to them just finishes
+the run (the test evaluation). A run folder without ``last.pt`` (killed in its first epoch)
+restarts from its ``config.json``. A run folder has one writer: a second ``--resume`` of a run
+that is training is refused (exit 2), and a ``last.pt`` from another run is refused.
 
-Exit codes: 0 completed, 1 failed (e.g. NaN loss, out of memory), 2 user error (bad option,
-folder or checkpoint), 130 stopped by Ctrl-C.
+SIGTERM and SIGHUP (Ctrl-Break on Windows) stop like Ctrl-C: ``last.pt`` is saved and the run ends
+``stopped`` (see ``stop_signals.py``). A diverged run (NaN or exploding loss, NaN weights) ends
+``failed`` with advice, keeping the last good checkpoints. A full disk or a read-only folder is one
+sentence naming the folder.
+
+Exit codes: 0 completed, 1 failed (divergence, out of memory, a write failure during training),
+2 user error (bad option, folder, checkpoint, or a folder that cannot be written before training
+starts), 130 stopped by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP.
 
 Several processes: ``torchrun --nproc_per_node N -m cnn_studio train --config run.json`` (see
 ``cnn_studio.core.training.distributed.torchrun_command``). Rank 0 prints and writes the run
@@ -27,14 +38,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import signal
 import sys
 import time
 from dataclasses import replace
 from typing import Any
 
+from cnn_studio.cli.stop_signals import StopSignals
+from cnn_studio.core import config as c
+from cnn_studio.core.errors import Cancelled
+from cnn_studio.core.runs import json_safe as _json_safe
 from cnn_studio.core.training.callbacks import Callback  # no torch import (numpy only)
 from cnn_studio.core.training.events import BatchProgress, EpochEnded, RunStarted
 
@@ -59,19 +72,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "so the rate at the resume point can change")
     p.add_argument("--batch-size", type=int, metavar="B")
     p.add_argument("--lr", type=float, metavar="X", help="learning rate")
-    p.add_argument("--optimizer", choices=("sgd", "adam", "adamw"))
-    p.add_argument("--schedule", choices=("constant", "step", "cosine", "onecycle"))
+    p.add_argument("--optimizer", choices=c.OPTIMIZERS)
+    p.add_argument("--schedule", choices=c.SCHEDULES)
     p.add_argument("--warmup-epochs", type=float, metavar="E", help="linear learning-rate warm-up")
     p.add_argument("--weight-decay", type=float, metavar="X")
     p.add_argument("--label-smoothing", type=float, metavar="X")
-    p.add_argument("--freeze", choices=("full", "feature-extraction", "last-stage"),
+    p.add_argument("--freeze", choices=c.SIMPLE_FREEZE_PRESETS,
                    help="which parts train: full (all), last-stage, feature-extraction (head only)")
     p.add_argument("--trainable-from", metavar="PATH", help="train this layer (dotted path) and everything after it")
     p.add_argument("--pretrained", metavar="imagenet|FILE", help="start from ImageNet weights, a weights file or a checkpoint")
     p.add_argument("--image-size", type=int, metavar="S", help="working size of the decoded images")
     p.add_argument("--input-size", type=int, metavar="S", help="size the model sees (resized on the device)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
-    p.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"))
+    p.add_argument("--device", choices=c.DEVICES)
+    p.add_argument("--precision", choices=c.PRECISIONS)
     p.add_argument("--channels-last", action="store_true", default=None)
     p.add_argument("--compile", action="store_true", default=None, help="torch.compile the model")
     p.add_argument("--sync-bn", action="store_true", default=None,
@@ -135,41 +148,58 @@ def build_config(args: argparse.Namespace) -> Any:
 
 def run_train(args: argparse.Namespace) -> int:
     """Run the command; return the exit code."""
-    from cnn_studio.core.training.control import TrainingControl
-    from cnn_studio.core.training.engine import train
+    from cnn_studio.core.training.control import TrainingControl  # no torch: the handlers go in first
 
-    cfg = build_config(args)
-    if args.resume and (args.epochs is not None or args.device is not None):
-        from cnn_studio.core.training.engine import resume_config
-
-        base = resume_config(args.resume)  # the run's own settings
-        changes = {k: getattr(args, k) for k in RESUME_CHANGEABLE if getattr(args, k) is not None}
-        cfg = replace(base, **changes)
-        cfg.validate()
-        if cfg.epochs != base.epochs and _rank_and_world_size()[0] == 0:
-            print(schedule_change_note(base.epochs, cfg.epochs, base.optim.schedule), file=sys.stderr, flush=True)
     control = TrainingControl()
-    printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
     rank, world_size = _rank_and_world_size()
     launched = world_size > 1 or "TORCHELASTIC_RUN_ID" in os.environ  # torchrun, even with one process
-    previous = _install_sigint(control, quiet=rank != 0, distributed=launched)
-    try:
-        result = train(cfg, callbacks=[printer], control=control, resume_from=args.resume)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+    with StopSignals(control, quiet=rank != 0, distributed=launched) as signals:
+        from cnn_studio.core.training.engine import train  # imports torch (seconds): a signal now still stops
+
+        cfg = build_config(args)
+        if args.resume:
+            cfg = resume_settings(args)
+        printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
+        try:
+            result = train(cfg, callbacks=[printer], control=control, resume_from=args.resume)
+        except Cancelled:  # stopped while the dataset was opened: nothing was trained or written
+            print("stopped before training started", file=sys.stderr, flush=True)
+            return signals.exit_code(EXIT_STOPPED)
     if rank != 0:  # torchrun's other ranks: only their errors
         if result.status == "failed":
             print(f"error (rank {rank}): {result.message}", file=sys.stderr, flush=True)
-        return _exit_code(result.status)
+        return _exit_code(result.status, signals)
     if args.json:
         final = {"event": "result", **{k: v for k, v in result.to_dict().items() if k != "history"}}
-        print(json.dumps(_json_safe(final)), flush=True)
+        print(json.dumps(_json_safe(final), allow_nan=False), flush=True)
     else:
         _print_summary(result)
     if result.status == "failed":
         print(f"error: {result.message}", file=sys.stderr)
-    return _exit_code(result.status)
+    return _exit_code(result.status, signals)
+
+
+def resume_settings(args: argparse.Namespace) -> Any:
+    """The config a ``--resume`` continues with: the run's own, with ``--epochs``/``--device`` applied.
+
+    Returns None when nothing changes (the engine then reads the run's own config itself).
+
+    Raises:
+        ConfigError: ``--epochs`` is below the epochs the run has already completed.
+    """
+    from cnn_studio.core.runs import load_resume_source
+
+    changes = {k: getattr(args, k) for k in RESUME_CHANGEABLE if getattr(args, k) is not None}
+    if not changes:
+        return None
+    source = load_resume_source(args.resume)
+    base = source.config
+    cfg = replace(base, **changes)
+    cfg.validate()
+    source.check_epochs(cfg.epochs)
+    if cfg.epochs != base.epochs and _rank_and_world_size()[0] == 0:
+        print(schedule_change_note(base.epochs, cfg.epochs, base.optim.schedule), file=sys.stderr, flush=True)
+    return cfg
 
 
 def schedule_change_note(planned: int, epochs: int, schedule: str) -> str:
@@ -180,8 +210,10 @@ def schedule_change_note(planned: int, epochs: int, schedule: str) -> str:
             f"{epochs} epochs, so the rate continues from where the new plan is at the resume point.")
 
 
-def _exit_code(status: str) -> int:
-    return EXIT_FAILED if status == "failed" else (EXIT_STOPPED if status == "stopped" else 0)
+def _exit_code(status: str, signals: StopSignals) -> int:
+    if status == "failed":
+        return EXIT_FAILED
+    return signals.exit_code(EXIT_STOPPED) if status == "stopped" else 0
 
 
 def _rank_and_world_size() -> tuple[int, int]:
@@ -190,41 +222,6 @@ def _rank_and_world_size() -> tuple[int, int]:
         return int(os.environ.get("RANK", "0") or 0), int(os.environ.get("WORLD_SIZE", "1") or 1)
     except ValueError:
         return 0, 1  # the engine reports the bad variable as a user error
-
-
-def _install_sigint(control: Any, *, quiet: bool = False, distributed: bool = False) -> Any:
-    """First Ctrl-C stops cooperatively (last.pt is saved); a second one interrupts at once.
-
-    Distributed, further Ctrl-Cs are ignored: torchrun forwards the terminal's signal a second time,
-    and all ranks must reach the same batch to stop together (torchrun kills them if they do not
-    finish within its grace period).
-    """
-    def handler(signum: int, frame: Any) -> None:
-        if control.stop_requested:
-            if distributed:
-                return
-            raise KeyboardInterrupt
-        if not quiet:
-            again = "" if distributed else " (Ctrl-C again to abort)"
-            print(f"\nstopping all processes at the next agreement point{again}..." if distributed else
-                  f"\nstopping after the current batch{again}...", file=sys.stderr, flush=True)
-        control.stop()
-
-    try:
-        return signal.signal(signal.SIGINT, handler)
-    except ValueError:  # not the main thread
-        return None
-
-
-def _json_safe(value: Any) -> Any:
-    """Replace NaN/inf (not valid JSON) by None."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
 
 
 def _pct(value: float | None) -> str:
@@ -269,7 +266,7 @@ class JsonLinesPrinter(Callback):
         if isinstance(event, RunStarted):
             print_data_notes(event)
         elif isinstance(event, EpochEnded):
-            print(json.dumps(_json_safe({"event": "epoch", **asdict(event)})), flush=True)
+            print(json.dumps(_json_safe({"event": "epoch", **asdict(event)}), allow_nan=False), flush=True)
 
 
 class ProgressPrinter(Callback):

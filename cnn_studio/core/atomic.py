@@ -3,15 +3,25 @@
 Data goes to a temporary file in the target's folder, is flushed (and fsynced unless asked not
 to), then renamed over the target with ``os.replace``. A crash, kill or exception at any moment
 leaves the previous file intact and no temporary file behind.
+
+:func:`storage_error` turns a failed write (a full disk, a read-only or foreign folder) into one
+sentence that names the folder and the cause; :func:`write_text_atomic` writes text and raises it.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
+
+from cnn_studio.core.errors import StorageError
+
+# Below this many free bytes a failed write is blamed on a full disk (torch reports it vaguely).
+_NEARLY_FULL_BYTES = 64 * 1024 * 1024
 
 
 @contextmanager
@@ -83,3 +93,44 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 ``text`` atomically; raise :class:`StorageError` (one sentence) if it cannot."""
+    target = Path(path)
+    try:
+        with atomic_write(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise storage_error(exc, target) from None
+    return target
+
+
+def storage_error(exc: BaseException, target: str | os.PathLike[str]) -> StorageError:
+    """Return the one-sentence :class:`StorageError` for a failed write of ``target``.
+
+    Handles ``OSError`` (ENOSPC, EDQUOT, EROFS, EACCES, EPERM, ...) and the ``RuntimeError`` that
+    ``torch.save`` raises when the disk fills mid-write (``unexpected pos``).
+    """
+    folder = Path(target).parent
+    code = getattr(exc, "errno", None)
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or (code is None and _nearly_full(folder)):
+        cause = "no space is left on its disk (or your quota is used up); free some space or choose another folder"
+    elif code == errno.EROFS:
+        cause = "it is on a read-only file system; choose a writable folder"
+    elif code in (errno.EACCES, errno.EPERM):
+        cause = "it is not writable (no permission); choose a folder you can write to"
+    elif code in (errno.ENOENT, errno.ENOTDIR):
+        cause = "the folder does not exist or a file stands in its place; choose another folder"
+    else:
+        detail = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+        cause = f"the write failed ({detail}); check the disk and the folder"
+    return StorageError(f"Cannot write {Path(target).name} in {folder}: {cause}.")
+
+
+def _nearly_full(folder: Path) -> bool:
+    """True when ``folder``'s disk has almost no free space left (or it cannot be asked)."""
+    try:
+        return shutil.disk_usage(folder).free < _NEARLY_FULL_BYTES
+    except OSError:
+        return False

@@ -24,12 +24,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from cnn_studio.core.atomic import atomic_write
+from cnn_studio.core.atomic import atomic_write, storage_error
 from cnn_studio.core.errors import CheckpointError
 
 FORMAT = "cnn-studio-checkpoint"
 FORMAT_VERSION = 1
 REQUIRED_KEYS = ("format", "format_version", "model_name", "num_classes", "class_names", "model_state")
+# What torch.save says when its writer fails mid-file (a full disk), instead of an OSError.
+_TORCH_WRITE_FAILURES = ("unexpected pos", "file write failed", "inline_container")
+
+
+class NonFiniteWeights(CheckpointError):
+    """The weights hold NaN or infinity (a diverged run); they are never written over good ones."""
 
 
 def now_iso() -> str:
@@ -79,18 +85,48 @@ def make_checkpoint(
     return ckpt
 
 
-def save_checkpoint(ckpt: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
+def save_checkpoint(ckpt: Mapping[str, Any], path: str | os.PathLike[str], *, allow_nonfinite: bool = False) -> Path:
     """Write ``ckpt`` to ``path`` atomically (temporary file, fsync, rename); return the path.
 
     If anything fails (disk full, a kill, an exception while serialising), the previous file at
     ``path`` is untouched and no temporary file is left behind.
+
+    Raises:
+        NonFiniteWeights: a weight or BatchNorm statistic is NaN/inf (unless ``allow_nonfinite``).
+        StorageError: the folder is read-only, not writable or its disk is full (one sentence).
     """
     import torch
 
     target = Path(path)
-    with atomic_write(target, "wb") as handle:
-        torch.save(dict(ckpt), handle)
+    if not allow_nonfinite:
+        bad = first_nonfinite(ckpt.get("model_state") or {})
+        if bad is not None:
+            raise NonFiniteWeights(f"{target.name} was not written: the weight '{bad}' holds NaN or infinity "
+                                   "(the training diverged), so the previous file is kept.")
+    try:
+        with atomic_write(target, "wb") as handle:
+            torch.save(dict(ckpt), handle)
+    except OSError as exc:
+        raise storage_error(exc, target) from None
+    except RuntimeError as exc:
+        if not any(marker in str(exc) for marker in _TORCH_WRITE_FAILURES):
+            raise
+        raise storage_error(exc, target) from None
     return target
+
+
+def first_nonfinite(state: Mapping[str, Any]) -> str | None:
+    """Return the name of the first floating-point tensor holding NaN or inf in ``state``, or None.
+
+    Covers parameters and buffers alike (BatchNorm running means and variances).
+    """
+    import torch
+
+    for name, value in state.items():
+        if isinstance(value, torch.Tensor) and value.is_floating_point() and value.numel():
+            if not bool(torch.isfinite(value).all()):
+                return str(name)
+    return None
 
 
 def load_checkpoint(path: str | os.PathLike[str], map_location: Any = "cpu") -> dict[str, Any]:
@@ -145,14 +181,50 @@ def validate_checkpoint(ckpt: Any, name: str = "The file") -> dict[str, Any]:
 
 
 def check_compatible(ckpt: Mapping[str, Any], *, model_name: str | None = None, num_classes: int | None = None,
-                     name: str = "The checkpoint") -> None:
-    """Raise CheckpointError if ``ckpt`` belongs to another architecture or class count."""
+                     name: str = "The checkpoint", class_names: list[str] | None = None) -> None:
+    """Raise CheckpointError if ``ckpt`` belongs to another architecture, class count or class list."""
     if model_name is not None and ckpt.get("model_name") != model_name:
         raise CheckpointError(f"{name} belongs to model '{ckpt.get('model_name')}', not '{model_name}'; "
                               "choose the matching model or another checkpoint.")
     if num_classes is not None and ckpt.get("num_classes") != num_classes:
         raise CheckpointError(f"{name} was trained for {ckpt.get('num_classes')} classes but this dataset has "
                               f"{num_classes}; use a checkpoint trained on these classes.")
+    if class_names is not None and list(ckpt.get("class_names", [])) != [str(c) for c in class_names]:
+        raise CheckpointError(f"{name} was trained on other classes ({', '.join(ckpt.get('class_names', [])[:4])}) "
+                              "than this dataset's; use a checkpoint trained on these classes.")
+
+
+def check_belongs_to_run(ckpt: Mapping[str, Any], run_config: Mapping[str, Any] | None, folder: str | os.PathLike[str]) -> None:
+    """Raise CheckpointError if a run folder's checkpoint was made by another run (model or dataset).
+
+    ``run_config`` is the folder's ``config.json`` data; the checkpoint's own ``config`` must name
+    the same model, model options and dataset folder (a ``last.pt`` copied in from another run
+    would otherwise turn this run into that one).
+    """
+    if not run_config:
+        return
+    mine, theirs = run_config, ckpt.get("config") or {}
+
+    def pick(cfg: Mapping[str, Any], section: str, key: str) -> Any:
+        part = cfg.get(section)
+        return _plain(part.get(key)) if isinstance(part, Mapping) else None
+
+    for section, key, label in (("model", "name", "model"), ("model", "options", "model options"),
+                                ("data", "root", "dataset folder")):
+        if pick(mine, section, key) != pick(theirs, section, key):
+            raise CheckpointError(
+                f"The last.pt in {folder} belongs to another run (its {label} is {pick(theirs, section, key)!r}, "
+                f"the folder's config.json says {pick(mine, section, key)!r}); put back the run's own last.pt "
+                "or start a new run.")
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, so a config read from JSON compares equal to one from a checkpoint."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def load_model_state(model: Any, ckpt: Mapping[str, Any], name: str = "The checkpoint") -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from cnn_studio.core import config_schema as schema
 from cnn_studio.core.errors import ConfigError
 
 CONFIG_VERSION = 1
@@ -25,6 +26,16 @@ VALIDATION_SOURCES = ("auto", "val", "test", "none")
 FREEZE_PRESETS = ("full", "feature-extraction", "last-stage", "from-layer", "custom")
 BN_POLICIES = ("freeze", "train")
 NORMALIZATIONS = ("auto", "dataset", "model")
+# The presets a command line can name alone (from-layer needs a layer, custom a list of them).
+SIMPLE_FREEZE_PRESETS = ("full", "feature-extraction", "last-stage")
+
+# Upper bounds: far above any real run, low enough that a typo (10**30 epochs) is caught at once.
+MAX_EPOCHS = 100_000  # the GUI's epoch box goes as far
+MAX_BATCH_SIZE = 65_536
+MAX_SEED = 2**63 - 1  # torch.manual_seed takes a signed 64-bit integer
+MAX_SPLIT_SEED = 2**32 - 1  # numpy's seed range
+MAX_WORKERS = 256  # decoder processes; more than any machine's useful core count
+MAX_MEMORY_BUDGET_MB = 16 * 1024 * 1024  # 16 TiB
 
 
 @dataclass(frozen=True)
@@ -211,6 +222,9 @@ class TrainConfig:
     compile: bool = False
     # Distributed runs (torchrun): convert BatchNorm to SyncBatchNorm.
     sync_bn: bool = False
+    # last.pt is also written inside an epoch at most this often (seconds), so a kill, a crash or
+    # a power cut loses about a minute of work; writing it costs a fraction of a second.
+    checkpoint_every_s: float = 60.0
     # Run folder; None: a new folder under the runs directory.
     out_dir: str | None = None
     version: int = CONFIG_VERSION
@@ -221,16 +235,18 @@ class TrainConfig:
         return _to_plain(self)
 
     def to_json(self, indent: int = 2) -> str:
-        """Return the config as JSON text."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False)
+        """Return the config as strict JSON text (NaN or infinity is refused by validation first)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, sort_keys=False, allow_nan=False)
 
     def save(self, path: str | Path) -> None:
-        """Write the config as JSON."""
-        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        """Write the config as JSON, atomically (a StorageError names the folder when it cannot)."""
+        from cnn_studio.core.atomic import write_text_atomic
+
+        write_text_atomic(path, self.to_json() + "\n")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "TrainConfig":
-        """Build a config from plain data, rejecting unknown keys with a clear message."""
+        """Build a config from plain data, rejecting unknown keys and wrong types with a clear message."""
         if not isinstance(data, Mapping):
             raise ConfigError("The config must be a JSON object; check the file's contents.")
         cfg = _from_plain(cls, data, "config")
@@ -241,18 +257,25 @@ class TrainConfig:
     def from_json(cls, text: str) -> "TrainConfig":
         """Parse JSON text into a config."""
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=schema.refuse_constant)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"The config is not valid JSON ({exc.msg} at line {exc.lineno}); fix or recreate it.") from None
+        except RecursionError:
+            raise ConfigError("The config is nested too deeply to be a CNN Studio config; fix or recreate it.") from None
         return cls.from_dict(data)
 
     @classmethod
     def load(cls, path: str | Path) -> "TrainConfig":
-        """Read a config JSON file."""
+        """Read a config JSON file (UTF-8)."""
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            raw = Path(path).read_bytes()
         except OSError as exc:
-            raise ConfigError(f"Cannot read the config file {path} ({exc.strerror}); check the path.") from None
+            raise ConfigError(f"Cannot read the config file {path} ({exc.strerror or exc}); check the path.") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"The config file {path} is not UTF-8 text (bad byte at position {exc.start}); "
+                              "save it as UTF-8 JSON.") from None
         return cls.from_json(text)
 
     def replace(self, **changes: Any) -> "TrainConfig":
@@ -261,41 +284,66 @@ class TrainConfig:
 
     # --- validation ----------------------------------------------------------------------
     def validate(self) -> None:
-        """Raise ConfigError with one clear sentence for the first bad value."""
-        _check(self.epochs >= 1, "Epochs must be at least 1.")
-        _check(self.batch_size >= 1, "Batch size must be at least 1.")
+        """Raise ConfigError with one clear sentence for the first bad type or value."""
+        for name, part in (("config", self), ("data", self.data), ("model", self.model), ("freeze", self.freeze),
+                           ("optim", self.optim)):
+            _check_types(part, name)
+        _check(self.version <= CONFIG_VERSION, f"The config has version {self.version}, written by a newer CNN Studio "
+                                               f"(this one reads version {CONFIG_VERSION}); update CNN Studio.")
+        _check(self.version >= 1, f"Config version must be {CONFIG_VERSION}.")
+        _check(1 <= self.epochs <= MAX_EPOCHS, f"Epochs must be at least 1 and at most {MAX_EPOCHS}.")
+        _check(1 <= self.batch_size <= MAX_BATCH_SIZE, f"Batch size must be between 1 and {MAX_BATCH_SIZE}.")
+        _check(0 <= self.seed <= MAX_SEED, f"Seed must be a whole number between 0 and {MAX_SEED}.")
+        _check(0.1 <= self.checkpoint_every_s <= 86400,
+               "The checkpoint interval must be between 0.1 seconds and one day (86400 seconds).")
         _check(self.device in DEVICES, f"Device must be one of {', '.join(DEVICES)}.")
         _check(self.precision in PRECISIONS, f"Precision must be one of {', '.join(PRECISIONS)}.")
-        o = self.optim
-        _check(o.optimizer in OPTIMIZERS, f"Optimizer must be one of {', '.join(OPTIMIZERS)}.")
-        _check(o.schedule in SCHEDULES, f"Schedule must be one of {', '.join(SCHEDULES)}.")
-        _check(o.lr > 0 and o.lr < 100, "Learning rate must be a positive number below 100.")
-        _check(0 <= o.momentum < 1, "Momentum must be in [0, 1).")
-        _check(o.weight_decay >= 0, "Weight decay must not be negative.")
-        _check(0 <= o.label_smoothing < 1, "Label smoothing must be in [0, 1).")
-        _check(o.warmup_epochs >= 0, "Warm-up epochs must not be negative.")
-        _check(all(0 < m < 1 for m in o.milestones), "Step milestones must be fractions of the run between 0 and 1.")
-        d = self.data
-        _check(d.validation in VALIDATION_SOURCES, f"Validation must be one of {', '.join(VALIDATION_SOURCES)}.")
-        _check(d.normalization in NORMALIZATIONS, f"Normalization must be one of {', '.join(NORMALIZATIONS)}.")
-        _check(0 <= d.val_fraction < 1 and 0 <= d.test_fraction < 1 and d.val_fraction + d.test_fraction < 1,
-               "Validation and test fractions must be in [0, 1) and leave some images for training.")
-        _check(d.image_size is None or 8 <= d.image_size <= 1024, "Image size must be between 8 and 1024 pixels.")
-        _check(d.input_size is None or 8 <= d.input_size <= 1024, "Input size must be between 8 and 1024 pixels.")
-        _check(d.augment_translate >= 0 and d.cutout >= 0, "Augmentation sizes must not be negative.")
-        _check(d.memory_budget_mb > 0, "The memory budget must be positive.")
-        f = self.freeze
-        _check(f.preset in FREEZE_PRESETS, f"Freeze preset must be one of {', '.join(FREEZE_PRESETS)}.")
-        _check(f.bn_policy in BN_POLICIES, f"BatchNorm policy must be one of {', '.join(BN_POLICIES)}.")
-        _check(f.preset != "from-layer" or bool(f.trainable_from), "The from-layer preset needs a layer to train from.")
-        _check(f.backbone_lr_mult >= 0, "The backbone learning-rate multiplier must not be negative.")
-        _check(bool(self.model.name), "Choose a model.")
+        _validate_optim(self.optim)
+        _validate_data(self.data)
+        _validate_freeze(self.freeze)
+        _check(bool(self.model.name.strip()), "Choose a model.")
+        _check(all(isinstance(k, str) for k in self.model.options), "Model option names must be text.")
         _check_model_options(self.model)
 
 
-def _check(ok: bool, message: str) -> None:
-    if not ok:
-        raise ConfigError(message)
+def _validate_optim(o: OptimConfig) -> None:
+    _check(o.optimizer in OPTIMIZERS, f"Optimizer must be one of {', '.join(OPTIMIZERS)}.")
+    _check(o.schedule in SCHEDULES, f"Schedule must be one of {', '.join(SCHEDULES)}.")
+    _check(0 < o.lr < 100, "Learning rate must be a positive number below 100.")
+    _check(0 <= o.momentum < 1, "Momentum must be in [0, 1).")
+    _check(0 <= o.weight_decay <= 1, "Weight decay must be between 0 and 1.")
+    _check(0 <= o.label_smoothing < 1, "Label smoothing must be in [0, 1).")
+    _check(0 <= o.warmup_epochs <= MAX_EPOCHS, f"Warm-up epochs must be between 0 and {MAX_EPOCHS}.")
+    _check(all(0 < m < 1 for m in o.milestones), "Step milestones must be fractions of the run between 0 and 1.")
+    _check(list(o.milestones) == sorted(o.milestones), "Step milestones must be in increasing order.")
+    _check(0 < o.gamma <= 1, "The step schedule's gamma must be in (0, 1].")
+
+
+def _validate_data(d: DataConfig) -> None:
+    _check(d.validation in VALIDATION_SOURCES, f"Validation must be one of {', '.join(VALIDATION_SOURCES)}.")
+    _check(d.normalization in NORMALIZATIONS, f"Normalization must be one of {', '.join(NORMALIZATIONS)}.")
+    _check(0 <= d.val_fraction < 1 and 0 <= d.test_fraction < 1 and d.val_fraction + d.test_fraction < 1,
+           "Validation and test fractions must be in [0, 1) and leave some images for training.")
+    _check(0 <= d.split_seed <= MAX_SPLIT_SEED, f"The split seed must be between 0 and {MAX_SPLIT_SEED}.")
+    _check(d.image_size is None or 8 <= d.image_size <= 1024, "Image size must be between 8 and 1024 pixels.")
+    _check(d.input_size is None or 8 <= d.input_size <= 1024, "Input size must be between 8 and 1024 pixels.")
+    _check(0 <= d.augment_translate <= 1024 and 0 <= d.cutout <= 1024,
+           "Augmentation sizes must be between 0 and 1024 pixels.")
+    _check(0 < d.memory_budget_mb <= MAX_MEMORY_BUDGET_MB,
+           f"The memory budget must be between 1 and {MAX_MEMORY_BUDGET_MB} MB.")
+    _check(0 <= d.num_workers <= MAX_WORKERS, f"The number of workers must be between 0 and {MAX_WORKERS}.")
+
+
+def _validate_freeze(f: FreezeConfig) -> None:
+    _check(f.preset in FREEZE_PRESETS, f"Freeze preset must be one of {', '.join(FREEZE_PRESETS)}.")
+    _check(f.bn_policy in BN_POLICIES, f"BatchNorm policy must be one of {', '.join(BN_POLICIES)}.")
+    _check(f.preset != "from-layer" or bool(f.trainable_from), "The from-layer preset needs a layer to train from.")
+    _check(0 <= f.backbone_lr_mult <= 100, "The backbone learning-rate multiplier must be between 0 and 100.")
+    _check(all(0 <= v <= 100 for v in f.lr_multipliers.values()),
+           "Learning-rate multipliers must be between 0 and 100.")
+
+
+_check = schema.check
 
 
 def _to_plain(value: Any) -> Any:
@@ -314,35 +362,11 @@ _NESTED = {"data": DataConfig, "model": ModelConfig, "freeze": FreezeConfig, "op
 
 
 def _from_plain(cls: type, data: Mapping[str, Any], where: str) -> Any:
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(data) - set(known))
-    if unknown:
-        raise ConfigError(f"Unknown setting '{where}.{unknown[0]}' in the config; remove it or check its spelling.")
-    kwargs: dict[str, Any] = {}
-    defaults = cls()
-    for name, value in data.items():
-        if cls is TrainConfig and name in _NESTED:
-            if not isinstance(value, Mapping):
-                raise ConfigError(f"Setting '{name}' must be an object in the config.")
-            kwargs[name] = _from_plain(_NESTED[name], value, name)
-            continue
-        default = getattr(defaults, name)
-        if isinstance(default, tuple) and isinstance(value, list):
-            value = tuple(value)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"Setting '{where}.{name}' must be true or false.")
-        elif isinstance(default, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"Setting '{where}.{name}' must be a number.")
-            if isinstance(default, float):
-                value = float(value)
-            elif value != int(value):
-                raise ConfigError(f"Setting '{where}.{name}' must be a whole number.")
-            else:
-                value = int(value)
-        kwargs[name] = value
-    return cls(**kwargs)
+    return schema.from_plain(cls, data, where, _NESTED if cls is TrainConfig else {})
+
+
+def _check_types(obj: Any, where: str) -> None:
+    schema.check_types(obj, where, _NESTED if where == "config" else {})
 
 
 # --- family defaults ---------------------------------------------------------------------------

@@ -27,3 +27,14 @@ class ConfigError(UserError):
 
 class Cancelled(Exception):
     """A long task (decode, training) was cancelled by the user; not an error."""
+
+
+class StorageError(UserError, OSError):
+    """A file could not be written: the folder is read-only, not writable, or the disk is full.
+
+    Also an ``OSError``, so code that handles failed writes in general keeps doing so.
+    """
+
+
+class RunLockedError(UserError):
+    """Another process is writing to the run folder (one writer per run)."""

@@ -9,13 +9,21 @@ Layout of a run folder::
     summary.json        written at the end: status, accuracies, paths, timings
     test_results.json   confusion matrix, per-class accuracy, misclassified test images
     run_meta.json       what the user wrote about the run: a display name and notes (optional)
+    owner.lock          while a process trains: its pid and host, under an OS lock (run_lock.py)
 
-JSON files are written atomically (temporary file + rename), so a reader never sees half a file.
+JSON files are written atomically (temporary file + rename), so a reader never sees half a file,
+and strictly: a NaN or infinite number is written as ``null`` (other tools reject bare ``NaN``).
+A write that fails (full disk, read-only folder) raises a one-sentence ``StorageError``.
+
+Status of a run (:func:`run_info`): ``running`` while a live process holds its lock (also while a
+stopped run is resumed), ``interrupted`` when the process that held it died (kill, crash, power
+cut: resume it), else the ``summary.json`` status (``completed``, ``stopped``, ``failed``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -23,7 +31,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cnn_studio.core.atomic import atomic_write
+from cnn_studio.core import run_lock
+from cnn_studio.core.atomic import atomic_write, storage_error
 
 CONFIG_FILE = "config.json"
 METRICS_FILE = "metrics.jsonl"
@@ -42,7 +51,7 @@ class RunInfo:
     path: str
     name: str
     model_name: str
-    status: str  # completed | stopped | failed | running (no summary yet) | unknown
+    status: str  # completed | stopped | failed | running | interrupted (its process died) | unknown
     epochs_completed: int
     best_accuracy: float | None
     test_accuracy: float | None
@@ -54,11 +63,18 @@ class RunInfo:
     dataset: str = ""        # the dataset folder's name (config.json data.root)
     model_options: str = ""  # config.json model.options as text ("batch_norm off, width 2")
 
+    @property
+    def resumable(self) -> bool:
+        """True if ``train(None, resume_from=path)`` can continue the run (interrupted or stopped)."""
+        return self.status in RESUMABLE_STATUSES
+
+
+RESUMABLE_STATUSES = ("interrupted", "stopped")
+
 
 def new_run_dir(base: str | os.PathLike[str], model_name: str) -> Path:
     """Create and return a new, unique run folder ``base/<YYYYmmdd-HHMMSS>-<model>[-N]``."""
-    root = Path(base)
-    root.mkdir(parents=True, exist_ok=True)
+    root = make_folder(Path(base))
     safe_model = re.sub(r"[^A-Za-z0-9_.-]+", "_", model_name) or "model"
     stem = f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{safe_model}"
     for n in range(1000):
@@ -68,23 +84,57 @@ def new_run_dir(base: str | os.PathLike[str], model_name: str) -> Path:
             return candidate
         except FileExistsError:
             continue
+        except OSError as exc:
+            raise storage_error(exc, candidate / CONFIG_FILE) from None
     raise OSError(f"Could not create a new run folder in {root}.")
 
 
+def make_folder(folder: Path) -> Path:
+    """Create ``folder`` (and its parents); a StorageError names it when that is impossible."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, folder / CONFIG_FILE) from None
+    return folder
+
+
+def json_safe(value: Any) -> Any:
+    """Return ``value`` with NaN and infinities replaced by None (strict JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def strict_dumps(data: Any, **kwargs: Any) -> str:
+    """``json.dumps`` that writes non-finite numbers as null and never emits ``NaN``."""
+    return json.dumps(json_safe(data), ensure_ascii=False, allow_nan=False, **kwargs)
+
+
 def write_json_atomic(path: str | os.PathLike[str], data: Any) -> Path:
-    """Write ``data`` as pretty JSON through a temporary file and an atomic rename."""
+    """Write ``data`` as pretty, strict JSON through a temporary file and an atomic rename."""
     target = Path(path)
-    with atomic_write(target, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False, allow_nan=True)
-        handle.write("\n")
+    text = strict_dumps(data, indent=2) + "\n"
+    try:
+        with atomic_write(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise storage_error(exc, target) from None
     return target
 
 
 def append_metrics(run_dir: str | os.PathLike[str], record: dict[str, Any]) -> None:
-    """Append one JSON line to the run's ``metrics.jsonl`` (flushed, so other readers see it)."""
-    with open(Path(run_dir) / METRICS_FILE, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        handle.flush()
+    """Append one strict JSON line to the run's ``metrics.jsonl`` (flushed, so other readers see it)."""
+    path = Path(run_dir) / METRICS_FILE
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(strict_dumps(record) + "\n")
+            handle.flush()
+    except OSError as exc:
+        raise storage_error(exc, path) from None
 
 
 def read_metrics(run_dir: str | os.PathLike[str], kind: str | None = None) -> list[dict[str, Any]]:
@@ -112,9 +162,12 @@ def truncate_metrics_after(run_dir: str | os.PathLike[str], epoch: int) -> None:
     if not path.is_file():
         return
     keep = [r for r in read_metrics(run_dir) if int(r.get("epoch", 0)) <= epoch]
-    write_lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in keep)
-    with atomic_write(path, "w", encoding="utf-8") as handle:
-        handle.write(write_lines)
+    write_lines = "".join(strict_dumps(r) + "\n" for r in keep)
+    try:
+        with atomic_write(path, "w", encoding="utf-8") as handle:
+            handle.write(write_lines)
+    except OSError as exc:
+        raise storage_error(exc, path) from None
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -215,16 +268,17 @@ def run_info(run_dir: str | os.PathLike[str]) -> RunInfo:
     epochs = read_metrics(folder, kind="epoch")
     model_name = str((config.get("model") or {}).get("name", "")) if isinstance(config.get("model"), dict) else ""
     heldout = [e.get("heldout_accuracy") for e in epochs if e.get("heldout_accuracy") is not None]
+    status = run_status(folder, summary, bool(epochs))
     if summary:
-        status = str(summary.get("status", "unknown"))
         best = summary.get("best_val_accuracy")
         test = summary.get("test_accuracy")
         done = int(summary.get("epochs", len(epochs)))
     else:
-        status = "running" if epochs or (folder / LAST_CHECKPOINT).exists() else "unknown"
         best = max(heldout) if heldout else None
         test = None
         done = max((int(e.get("epoch", 0)) for e in epochs), default=0)
+    if status in ("running", "interrupted") and epochs:
+        done = max(done, max(int(e.get("epoch", 0)) for e in epochs))
     return RunInfo(
         path=str(folder), name=folder.name, model_name=model_name, status=status, epochs_completed=done,
         best_accuracy=best, test_accuracy=test, created=folder.stat().st_mtime,
@@ -243,6 +297,35 @@ def _described(folder: Path, config: dict[str, Any]) -> dict[str, str]:
             "dataset": Path(root).name if root else "", "model_options": options_text(model.get("options"))}
 
 
+def run_status(run_dir: str | os.PathLike[str], summary: dict[str, Any] | None = None,
+               has_epochs: bool | None = None) -> str:
+    """Return the run's status: running, interrupted, completed, stopped, failed or unknown.
+
+    A live owner (the lock) wins over an old ``summary.json`` (a stopped run being resumed); a
+    dead owner whose lock is newer than the summary means the process died: ``interrupted``.
+    """
+    folder = Path(run_dir)
+    owner = run_lock.owner_state(folder)
+    if owner == "alive":
+        return "running"
+    summary = read_summary(folder) if summary is None else summary
+    if owner == "dead" and not (summary and _mtime(folder / SUMMARY_FILE) >= _mtime(folder / run_lock.LOCK_FILE)):
+        return "interrupted"
+    if summary:
+        return str(summary.get("status", "unknown"))
+    if has_epochs is None:
+        has_epochs = bool(read_metrics(folder, kind="epoch"))
+    # No lock file and no summary: written by an older CNN Studio, still running or not.
+    return "running" if has_epochs or (folder / LAST_CHECKPOINT).exists() else "unknown"
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def list_runs(base: str | os.PathLike[str]) -> list[RunInfo]:
     """Return the run folders directly under ``base``, newest first."""
     root = Path(base)
@@ -250,3 +333,55 @@ def list_runs(base: str | os.PathLike[str]) -> list[RunInfo]:
         return []
     runs = [run_info(p) for p in root.iterdir() if p.is_dir() and is_run_dir(p)]
     return sorted(runs, key=lambda r: (r.created, r.name), reverse=True)
+
+
+@dataclass(frozen=True)
+class ResumeSource:
+    """What ``--resume`` / the Resume button continues: a checkpoint, or a run folder's saved config."""
+
+    config: Any  # TrainConfig: the checkpoint's own config, or the folder's config.json
+    folder: Path  # the run folder that is written on
+    checkpoint: dict[str, Any] | None  # None: the run had no last.pt yet and restarts from epoch 0
+    epochs_done: int  # completed epochs in the checkpoint (0 without one)
+
+    def check_epochs(self, epochs: int) -> None:
+        """Refuse a total below the epochs already trained (they are kept, never undone).
+
+        Raises:
+            ConfigError: ``epochs`` is below :attr:`epochs_done`.
+        """
+        from cnn_studio.core.errors import ConfigError
+
+        if epochs < self.epochs_done:
+            raise ConfigError(f"The run has already completed {self.epochs_done} epochs, so it cannot be set to "
+                              f"{epochs}; give at least {self.epochs_done} (trained epochs are kept, never undone).")
+
+
+def load_resume_source(resume_from: str | os.PathLike[str]) -> ResumeSource:
+    """Return what resuming ``resume_from`` (a run folder or a last.pt) continues from.
+
+    A run folder without ``last.pt`` (killed during its first epoch) restarts from its
+    ``config.json``. A ``last.pt`` must belong to its folder's ``config.json`` (same model, model
+    options and dataset), so a checkpoint copied in from another run is refused.
+
+    Raises:
+        CheckpointError: no usable checkpoint or config, or one that belongs to another run.
+        ConfigError: the saved config is invalid.
+    """
+    from cnn_studio.core.checkpoint import check_belongs_to_run, load_checkpoint
+    from cnn_studio.core.config import TrainConfig
+    from cnn_studio.core.errors import CheckpointError
+
+    path = Path(resume_from)
+    if path.is_dir():
+        if not (path / LAST_CHECKPOINT).is_file():
+            if is_run_dir(path):
+                return ResumeSource(TrainConfig.load(path / CONFIG_FILE), path, None, 0)
+            raise CheckpointError(f"The folder {path} holds neither last.pt nor config.json, so it is not a run "
+                                  "to resume; choose a run folder.")
+        path = path / LAST_CHECKPOINT
+    ckpt = load_checkpoint(path)
+    if not isinstance(ckpt.get("config"), dict) or ckpt.get("optimizer_state") is None:
+        raise CheckpointError(f"{path.name} holds no training state to resume from; use the run's last.pt.")
+    check_belongs_to_run(ckpt, read_run_config(path.parent), path.parent)
+    return ResumeSource(TrainConfig.from_dict(ckpt["config"]), path.parent, ckpt, int(ckpt.get("epoch", 0)))

@@ -2,11 +2,14 @@
 
 ``last.pt`` holds the RNG states, optimizer, scheduler and scaler, so a resumed CPU run ends with
 the same metrics as an uninterrupted one; a stop inside an epoch also stores the batch reached and
-the epoch's running sums. ``best.pt`` holds the model only. Only rank 0 writes.
+the epoch's running sums, and so does the interval save inside long epochs (``cfg.checkpoint_every_s``).
+``best.pt`` holds the model only. Only rank 0 writes. Weights holding NaN/inf are never written
+(``save_checkpoint`` raises ``NonFiniteWeights``), so a diverged run keeps its last good files.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +29,23 @@ from cnn_studio.core.training.run_state import ResumePoint, RunState
 
 
 def load_resume(resume_from: str | Path | None) -> tuple[dict | None, Path | None]:
-    """Return (the checkpoint to resume, its run folder) for a run folder or a checkpoint file."""
+    """Return (the checkpoint to resume, its run folder) for a run folder or a checkpoint file.
+
+    The checkpoint is None for a run folder without last.pt (it restarts from its config.json);
+    see :func:`cnn_studio.core.runs.load_resume_source`, which also returns the config.
+    """
     if resume_from is None:
         return None, None
-    path = Path(resume_from)
-    if path.is_dir():
-        if not (path / runs.LAST_CHECKPOINT).is_file():
-            raise CheckpointError(f"The run folder {path} has no last.pt to resume from; choose another run.")
-        path = path / runs.LAST_CHECKPOINT
-    ckpt = load_checkpoint(path)
-    if not isinstance(ckpt.get("config"), dict) or ckpt.get("optimizer_state") is None:
-        raise CheckpointError(f"{path.name} holds no training state to resume from; use the run's last.pt.")
-    return ckpt, path.parent
+    source = runs.load_resume_source(resume_from)
+    return source.checkpoint, source.folder
 
 
 def restore(ctx: RunContext, ckpt: dict) -> RunState:
     """Load the model, optimizer, scheduler and RNG states of ``ckpt``; return the run's state at that point."""
     name = "The checkpoint to resume"
     distributed.check_resume_world_size(ckpt, ctx.dist.world_size)
-    check_compatible(ckpt, model_name=ctx.cfg.model.name, num_classes=len(ctx.classes), name=name)
+    check_compatible(ckpt, model_name=ctx.cfg.model.name, num_classes=len(ctx.classes), name=name,
+                     class_names=ctx.classes)
     load_model_state(ctx.model, ckpt, name)
     try:
         ctx.optimizer.load_state_dict(ckpt["optimizer_state"])
@@ -61,6 +62,7 @@ def restore(ctx: RunContext, ckpt: dict) -> RunState:
         stats=RunningStats(ctx.device), start_epoch=start_epoch, epoch=start_epoch,
         global_step=int(ckpt.get("global_step", 0)), best_accuracy=metrics.get("best_accuracy"),
         history=[r for r in metrics.get("history", []) if r["epoch"] <= start_epoch],
+        saved_at=(start_epoch, int(ckpt.get("epoch_step", 0))), last_save_time=time.monotonic(),
         resume=ResumePoint(epoch_step=int(ckpt.get("epoch_step", 0)), epoch_sums=ckpt.get("epoch_sums"),
                            epoch_rng=ckpt.get("rng_state"), rng_now=ckpt.get("rng_state_now")))
 
@@ -101,23 +103,35 @@ def save_epoch_checkpoints(ctx: RunContext, state: RunState, epoch: int, is_best
         folder = Path(ctx.run_dir)
         save_checkpoint(build_checkpoint(ctx, state, epoch=epoch, training_state=True,
                                          rng_state=capture_rng_state()), folder / runs.LAST_CHECKPOINT)
+        state.saved_at, state.last_save_time = (epoch, 0), time.monotonic()
         if is_best:
             save_checkpoint(build_checkpoint(ctx, state, epoch=epoch, training_state=False),
                             folder / runs.BEST_CHECKPOINT)
     ctx.dist.barrier()
 
 
-def save_stopped(ctx: RunContext, state: RunState) -> None:
-    """On a stop inside an epoch, write last.pt so a resume continues at the same batch."""
-    if not state.stopped_mid_epoch():
-        return  # nothing new since the last epoch's last.pt
-    # Distributed, every rank stopped at the same batch (the engine's agreement): sum the sums.
+def save_mid_epoch(ctx: RunContext, state: RunState) -> None:
+    """Write last.pt at the current batch, so a resume continues there (a stop, or the interval save).
+
+    Distributed, every rank must call this at the same batch (the epoch's sums are added up).
+    """
     sums = ctx.dist.reduce_sum(state.stats.sums.clone()).cpu().tolist()
-    if not ctx.dist.is_main:
-        return
-    ckpt = build_checkpoint(ctx, state, epoch=state.epoch, training_state=True, rng_state=state.epoch_rng,
-                            rng_state_now=capture_rng_state(), epoch_step=state.step_in_epoch, epoch_sums=sums)
-    save_checkpoint(ckpt, Path(ctx.run_dir) / runs.LAST_CHECKPOINT)
+    if ctx.dist.is_main:
+        ckpt = build_checkpoint(ctx, state, epoch=state.epoch, training_state=True,
+                                rng_state=state.epoch_rng or capture_rng_state(), rng_state_now=capture_rng_state(),
+                                epoch_step=state.step_in_epoch, epoch_sums=sums)
+        save_checkpoint(ckpt, Path(ctx.run_dir) / runs.LAST_CHECKPOINT)
+    state.saved_at, state.last_save_time = (state.epoch, state.step_in_epoch), time.monotonic()
+
+
+def save_stopped(ctx: RunContext, state: RunState) -> None:
+    """On a stop, write last.pt unless it already holds this point: a resume continues at the same batch.
+
+    A stop before the first batch (the window closed right after Start) also leaves a last.pt, so
+    the run folder can always be resumed and "the last checkpoint is kept" holds.
+    """
+    if state.stopped_mid_epoch() or state.saved_at is None:
+        save_mid_epoch(ctx, state)
 
 
 def load_best(ctx: RunContext) -> None:

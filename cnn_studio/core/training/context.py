@@ -135,20 +135,34 @@ def open_run_dataset(cfg: TrainConfig, dist: DistContext, cancel: Callable[[], b
             dist.barrier()  # also on failure: the others then meet the same error themselves
 
 
-def choose_run_dir(cfg: TrainConfig, resume_dir: Path | None, start_epoch: int) -> str:
-    """Return the run folder: the resumed run's, ``cfg.out_dir``, or a new one; write config.json."""
+def choose_run_dir(cfg: TrainConfig, resume_dir: Path | None, start_epoch: int,
+                   lock: Callable[[Path], None] = lambda folder: None) -> str:
+    """Return the run folder: the resumed run's, ``cfg.out_dir``, or a new one; write config.json.
+
+    ``lock(folder)`` takes the folder's writer lock once the folder exists and before anything is
+    written in it (it raises RunLockedError when another process writes there).
+
+    Raises:
+        ConfigError: ``out_dir`` already holds another run.
+        StorageError: the folder cannot be created or written (one sentence naming it).
+    """
     if resume_dir is not None:
         folder = resume_dir
+        lock(folder)
         runs.truncate_metrics_after(folder, start_epoch)
     elif cfg.out_dir:
         folder = Path(cfg.out_dir)
         if runs.is_run_dir(folder):
             raise ConfigError(f"The folder {folder} already holds a run; choose another output folder or resume it.")
-        folder.mkdir(parents=True, exist_ok=True)
+        runs.make_folder(folder)
+        lock(folder)
+        if runs.is_run_dir(folder):  # another process made it a run while this one waited for the lock
+            raise ConfigError(f"The folder {folder} already holds a run; choose another output folder or resume it.")
     else:
         from cnn_studio.paths import runs_dir
 
         folder = runs.new_run_dir(runs_dir(), cfg.model.run_label())
+        lock(folder)
     cfg.save(folder / runs.CONFIG_FILE)
     return str(folder)
 

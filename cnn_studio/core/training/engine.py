@@ -14,9 +14,11 @@ Design (why it is fast and safe):
   raises :class:`StopTraining`, which unwinds the loop so the handler saves ``last.pt`` and the
   run ends ``stopped``. Pause blocks on an event; nothing is lost.
 - Checkpoints are written only by ``checkpoints.py``: ``last.pt`` at every epoch end (with the RNG,
-  optimizer and scheduler states, so a resumed CPU run ends with the same metrics), and on a stop.
-  A non-finite loss or a CUDA out-of-memory error ends the run ``failed`` with advice, and never
-  overwrites the last good checkpoint.
+  optimizer and scheduler states, so a resumed CPU run ends with the same metrics), on a stop, and
+  every ``cfg.checkpoint_every_s`` inside long epochs. The run folder has one writer (``RunLock``).
+- Divergence (a NaN or exploding loss, NaN weights or BatchNorm statistics: ``divergence.py``), a
+  CUDA out-of-memory error or a failed write (full disk) ends the run ``failed`` with one sentence,
+  and never overwrites the last good checkpoint.
 - Distributed (torchrun): rank and world size come from the environment (:class:`DistContext`);
   only rank 0 writes files and emits events; epoch metrics are summed over ranks; every rank
   agrees on NaN and stop every few batches (``distributed.py``), so all ranks end together.
@@ -34,13 +36,15 @@ import torch
 import torch.nn.functional as F
 
 from cnn_studio.core import runs
-from cnn_studio.core.checkpoint import capture_rng_state
+from cnn_studio.core.checkpoint import NonFiniteWeights, capture_rng_state
 from cnn_studio.core.config import TrainConfig
-from cnn_studio.core.errors import UserError
+from cnn_studio.core.errors import StorageError, UserError
+from cnn_studio.core.run_lock import RunLock
 from cnn_studio.core.training import checkpoints, distributed
 from cnn_studio.core.training.callbacks import Callback
 from cnn_studio.core.training.context import RunContext, build_context, choose_run_dir, make_split_loader, started_event
 from cnn_studio.core.training.control import StopTraining, TrainingControl
+from cnn_studio.core.training.divergence import DivergenceGuard
 from cnn_studio.core.training.evaluation import EvalResult, autocast_context, evaluate, test_results_dict
 from cnn_studio.core.training.events import (
     BatchProgress, EpochEnded, RunFailed, RunFinished, TrainingEvent, WeightsSnapshot,
@@ -77,9 +81,8 @@ def train(cfg: TrainConfig | None, *, callbacks: Iterable[Callback] = (), contro
 
 
 def resume_config(resume_from: str | Path) -> TrainConfig:
-    """Return the configuration stored in a run folder's last.pt (or in a checkpoint file)."""
-    ckpt, _ = checkpoints.load_resume(resume_from)
-    return TrainConfig.from_dict(ckpt["config"])
+    """Return the configuration stored in a run folder's last.pt (or its config.json without one)."""
+    return runs.load_resume_source(resume_from).config
 
 
 class Trainer:
@@ -91,14 +94,20 @@ class Trainer:
         self.dist = DistContext.from_env()
         self.callbacks: list[Callback] = list(callbacks) if self.dist.is_main else []
         self.control = control or TrainingControl()
-        self.resume_ckpt, self.resume_dir = checkpoints.load_resume(resume_from)
+        source = runs.load_resume_source(resume_from) if resume_from is not None else None
+        self.resume_ckpt = source.checkpoint if source else None
+        self.resume_dir = source.folder if source else None
         if cfg is None:
-            if self.resume_ckpt is None:
+            if source is None:
                 raise UserError("Give a training configuration or a run to resume.")
-            cfg = TrainConfig.from_dict(self.resume_ckpt["config"])
+            cfg = source.config
         cfg.validate()
+        if source is not None:
+            source.check_epochs(cfg.epochs)
         self.cfg = cfg
         self.dataset = dataset
+        self.lock: RunLock | None = None  # the run folder's writer lock (rank 0)
+        self.guard: DivergenceGuard | None = None  # set up by _setup()
         self.ctx: RunContext | None = None  # set up by _setup()
         self.state: RunState | None = None  # created by _setup() (fresh, or from the resumed checkpoint)
 
@@ -107,20 +116,31 @@ class Trainer:
         """Set up, train, evaluate; always emits ``RunFinished`` once the run folder exists."""
         owns_group = False
         try:
+            if self.resume_dir is not None and self.dist.is_main:
+                self._lock_folder(self.resume_dir)  # a second writer fails here, before any work
             if self.dist.distributed:
                 owns_group = distributed.init_process_group(self.dist, self.cfg.device)
             return self._run()
         finally:
             if owns_group:
                 distributed.release(self.ctx.prepared if self.ctx is not None else None)
+            if self.lock is not None:
+                self.lock.release()
+
+    def _lock_folder(self, folder: Path) -> None:
+        """Become the run folder's one writer (RunLockedError if another process writes there)."""
+        if self.lock is None:
+            self.lock = RunLock(folder).acquire()
 
     def _setup(self) -> None:
         resuming = self.resume_ckpt is not None
         self.ctx = ctx = build_context(self.cfg, self.dist, self.dataset, resuming=resuming,
                                        cancel=lambda: self.control.stop_requested)
         self.state = state = (checkpoints.restore(ctx, self.resume_ckpt) if resuming
-                              else RunState(stats=RunningStats(ctx.device)))
-        ctx.run_dir = choose_run_dir(self.cfg, self.resume_dir, state.start_epoch) if self.dist.is_main else None
+                              else RunState(stats=RunningStats(ctx.device), last_save_time=time.monotonic()))
+        self.guard = DivergenceGuard(len(ctx.classes), self.cfg.optim.lr)
+        ctx.run_dir = (choose_run_dir(self.cfg, self.resume_dir, state.start_epoch, lock=self._lock_folder)
+                       if self.dist.is_main else None)
 
     def _run(self) -> RunResult:
         started = time.perf_counter()
@@ -132,11 +152,7 @@ class Trainer:
             self._train_epochs()
             state.test_accuracy = self._final_test()
         except StopTraining:
-            status, message = "stopped", "Stopped by the user; last.pt holds the state to resume from."
-            checkpoints.save_stopped(ctx, state)
-        except NonFiniteLoss as exc:
-            status, message = "failed", str(exc)
-            self._emit(RunFailed(message=message, details="", kind="nonfinite", user_error=True))
+            status, message = self._save_stopped()
         except Exception as exc:  # noqa: BLE001 - reported; unexpected errors are re-raised for the caller
             failure = self._describe_failure(exc)
             if failure.kind == "out_of_memory":
@@ -150,13 +166,30 @@ class Trainer:
             status, message = "failed", failure.message
         return self._finish(status, message, started)
 
+    def _save_stopped(self) -> tuple[str, str]:
+        """Write last.pt at the stop; return (status, message) — failed if it could not be written."""
+        try:
+            checkpoints.save_stopped(self.ctx, self.state)
+        except (StorageError, NonFiniteWeights) as exc:
+            failure = self._describe_failure(exc)
+            self._emit(failure)
+            return "failed", failure.message
+        return "stopped", "Stopped by the user; last.pt holds the state to resume from."
+
     def _emit(self, event: TrainingEvent) -> None:
         """Hand ``event`` to every callback, in order (rank 0 only: other ranks have none)."""
         for callback in self.callbacks:
             callback.on_event(event)
 
     def _describe_failure(self, exc: Exception) -> RunFailed:
+        """The RunFailed event of ``exc``; kinds "user_error" and "error" are re-raised after it."""
         ctx, state = self.ctx, self.state
+        if isinstance(exc, (NonFiniteLoss, NonFiniteWeights, StorageError)):  # the run cannot go on: say why
+            message = str(exc)  # a NaN loss, divergence, or the disk filled / the folder became read-only
+            if isinstance(exc, NonFiniteWeights):  # the last guard: a checkpoint about to be written
+                message = self.guard.message(state.epoch, message.rstrip("."), state.kept_note())
+            kind = "storage" if isinstance(exc, StorageError) else "nonfinite"
+            return RunFailed(message=message, details="", kind=kind, user_error=True)
         if is_out_of_memory(exc):
             return RunFailed(message=oom_message(ctx.device, self.cfg.batch_size, ctx.input_size), details="",
                              kind="out_of_memory", user_error=True)
@@ -175,7 +208,12 @@ class Trainer:
                              world_size=self.dist.world_size, status=status, message=message,
                              seconds=time.perf_counter() - started)
         if self.dist.is_main:
-            runs.write_json_atomic(Path(ctx.run_dir) / runs.SUMMARY_FILE, result.to_dict())
+            try:
+                runs.write_json_atomic(Path(ctx.run_dir) / runs.SUMMARY_FILE, result.to_dict())
+            except StorageError as exc:  # the disk is full: report it rather than a second traceback
+                if result.status != "failed":
+                    result.status, result.message = "failed", str(exc)
+                status, message = result.status, result.message
         self._emit(RunFinished(
             status=status, run_dir=result.run_dir, epochs_completed=result.epochs,
             best_accuracy=result.best_val_accuracy, best_checkpoint=result.best_checkpoint,
@@ -234,8 +272,25 @@ class Trainer:
                 last_event, window_images = now, 0
                 if log:
                     last_log = now
+            self._save_on_interval()
         self.state.step_in_epoch = self.ctx.steps_per_epoch
         return time.perf_counter() - epoch_start - paused_s, images
+
+    def _save_on_interval(self) -> None:
+        """Write last.pt every ``cfg.checkpoint_every_s`` inside an epoch (one process only: ranks
+        would have to agree on the batch, so distributed runs keep the epoch-end and stop saves)."""
+        state = self.state
+        if self.dist.distributed or time.monotonic() - state.last_save_time < self.cfg.checkpoint_every_s:
+            return
+        loss, _, _ = state.stats.compute()
+        self._check_loss(loss)  # never write over good weights with a run that is blowing up
+        checkpoints.save_mid_epoch(self.ctx, state)
+
+    def _check_loss(self, loss: float, what: str = "training loss") -> None:
+        """Raise NonFiniteLoss (NaN/inf training loss) or Diverged (an exploding or NaN loss)."""
+        if what == "training loss" and not _finite(loss):
+            raise self._nonfinite()
+        self.guard.check_loss(loss, epoch=self.state.epoch, what=what, kept=self.state.kept_note())
 
     def _train_step(self, x: torch.Tensor, y: torch.Tensor) -> None:
         """The one place a batch goes forward and backward and the optimizer steps."""
@@ -277,15 +332,17 @@ class Trainer:
             raise StopTraining("training stopped (asked on one of the ranks)")
 
     def _nonfinite(self) -> NonFiniteLoss:
-        return NonFiniteLoss(nonfinite_message(self.state.epoch, self.cfg.optim.lr, checkpoint_kept=self.dist.is_main))
+        kept = self.state.kept_note() if self.dist.is_main else "no checkpoint was written yet"
+        return NonFiniteLoss(nonfinite_message(self.state.epoch, self.cfg.optim.lr, checkpoint_kept=self.dist.is_main,
+                                               kept=kept))
 
     def _emit_progress(self, images_per_second: float, log: bool) -> None:
         if not self.dist.is_main:
             return  # other ranks never read mid-epoch: no collective, no sync
         ctx, state = self.ctx, self.state
         loss, acc, _ = state.stats.compute()
-        if not self.dist.distributed and not _finite(loss):
-            raise self._nonfinite()
+        if not self.dist.distributed:
+            self._check_loss(loss)
         steps = ctx.steps_per_epoch
         event = BatchProgress(
             epoch=state.epoch + 1, step=state.step_in_epoch, steps_per_epoch=steps,
@@ -300,9 +357,11 @@ class Trainer:
         """Evaluate on the held-out split, record the epoch, write checkpoints, emit the events."""
         ctx, state = self.ctx, self.state
         train_loss, train_acc, _ = state.stats.compute(self.dist.reduce_sum)
-        if not _finite(train_loss):
-            raise self._nonfinite()
+        self._check_loss(train_loss)
         held = self._evaluate_heldout()
+        if held is not None:
+            self._check_loss(held.loss, "held-out loss")
+        self.guard.check_weights(ctx.model, epoch=state.epoch, kept=state.kept_note())
         epoch = state.epoch + 1
         held_acc = held.accuracy if held else None
         is_best = held_acc is not None and (state.best_accuracy is None or held_acc > state.best_accuracy)
@@ -313,9 +372,9 @@ class Trainer:
                   "heldout_accuracy": held_acc, "lr": current_lr(ctx.optimizer), "seconds": seconds,
                   "images_per_second": images * self.dist.world_size / max(seconds, 1e-9)}
         state.history.append(record)
-        checkpoints.save_epoch_checkpoints(ctx, state, epoch, is_best or not ctx.heldout_name)
-        if self.dist.is_main:
+        if self.dist.is_main:  # the row first: a checkpoint that fails to write leaves the epoch's metrics
             runs.append_metrics(ctx.run_dir, record)
+        checkpoints.save_epoch_checkpoints(ctx, state, epoch, is_best or not ctx.heldout_name)
         self._emit(EpochEnded(
             epoch=epoch, epochs=self.cfg.epochs, train_loss=train_loss, train_accuracy=train_acc,
             heldout_name=ctx.heldout_name, heldout_loss=record["heldout_loss"], heldout_accuracy=held_acc,

@@ -103,7 +103,9 @@ class RunFailed:
 
     message: str
     details: str
-    kind: str = "error"  # "nonfinite", "out_of_memory", "user_error" or "error"
+    # "nonfinite" (diverged: NaN/inf or exploding loss, NaN weights or BatchNorm statistics),
+    # "storage" (disk full, folder not writable), "out_of_memory", "user_error" or "error"
+    kind: str = "error"
     user_error: bool = False  # True when the user can fix it (a setting), False for a bug
 
 

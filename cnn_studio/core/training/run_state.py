@@ -48,6 +48,18 @@ class RunState:
     images_seen: int = 0  # training images of completed epochs (this process)
     train_seconds: float = 0.0  # training time of completed epochs, pauses excluded
     test_accuracy: float | None = None
+    # (completed epochs, batches into the next) of the last.pt this run wrote or resumed from
+    saved_at: tuple[int, int] | None = None
+    last_save_time: float = 0.0  # time.monotonic() of the last last.pt write (interval checkpoints)
+
+    def kept_note(self) -> str:
+        """Which last.pt a failure leaves, e.g. ``"last.pt from epoch 2 was kept"``."""
+        if self.saved_at is None:
+            return "no checkpoint was written yet"
+        epoch, step = self.saved_at
+        if step:
+            return f"last.pt from epoch {epoch + 1}, batch {step}, was kept"
+        return f"last.pt from epoch {epoch} was kept" if epoch else "last.pt from the start of the run was kept"
 
     def stopped_mid_epoch(self) -> bool:
         """True when batches were trained since the last epoch's last.pt (a stop must save them)."""
@@ -93,9 +105,15 @@ def make_result(state: RunState, *, run_dir: str | None, heldout_name: str, worl
 
 
 # --- failures ----------------------------------------------------------------------------------
-def nonfinite_message(epoch: int, lr: float, *, checkpoint_kept: bool) -> str:
-    """The one-sentence explanation of a NaN/inf loss in ``epoch`` (counted from 0)."""
-    kept = f"last.pt from epoch {epoch} was kept" if epoch > 0 and checkpoint_kept else "no checkpoint was written yet"
+def nonfinite_message(epoch: int, lr: float, *, checkpoint_kept: bool, kept: str | None = None) -> str:
+    """The one-sentence explanation of a NaN/inf loss in ``epoch`` (counted from 0).
+
+    ``kept`` describes the checkpoint left behind (:meth:`RunState.kept_note`); without it, the
+    last epoch's last.pt is assumed.
+    """
+    if kept is None:
+        kept = (f"last.pt from epoch {epoch} was kept" if epoch > 0 and checkpoint_kept
+                else "no checkpoint was written yet")
     return (f"The training loss became NaN or infinite in epoch {epoch + 1}; the learning rate "
             f"({lr:g}) is probably too high: lower it (e.g. 10x) or add warm-up ({kept}).")
 
