@@ -55,7 +55,7 @@ class RunInfo:
     epochs_completed: int
     best_accuracy: float | None
     test_accuracy: float | None
-    created: float  # folder modification time, seconds since the epoch
+    created: float  # when config.json was written (the run's start), seconds since the epoch
     has_best: bool
     has_last: bool
     display_name: str = ""   # the user's name for the run (run_meta.json), else the folder name
@@ -281,10 +281,16 @@ def run_info(run_dir: str | os.PathLike[str]) -> RunInfo:
         done = max(done, max(int(e.get("epoch", 0)) for e in epochs))
     return RunInfo(
         path=str(folder), name=folder.name, model_name=model_name, status=status, epochs_completed=done,
-        best_accuracy=best, test_accuracy=test, created=folder.stat().st_mtime,
+        best_accuracy=best, test_accuracy=test, created=_created(folder),
         has_best=(folder / BEST_CHECKPOINT).is_file(), has_last=(folder / LAST_CHECKPOINT).is_file(),
         **_described(folder, config),
     )
+
+
+def _created(folder: Path) -> float:
+    """When the run was created: its config.json's time (the folder's own changes with every file written)."""
+    config = folder / CONFIG_FILE
+    return config.stat().st_mtime if config.is_file() else folder.stat().st_mtime
 
 
 def _described(folder: Path, config: dict[str, Any]) -> dict[str, str]:
