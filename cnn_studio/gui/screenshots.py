@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 VIEWS = (("dataset_view", "dataset.png"), ("train_view", "train.png"), ("runs_view", "runs.png"),
-         ("results_view", "results.png"), ("model_view", "model.png"))
+         ("results_view", "results.png"), ("predict_view", "predict.png"), ("model_view", "model.png"))
 
 
 def render(out_dir: str, epochs: int = 4) -> list[Path]:
@@ -46,6 +46,7 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     window.controller.training_thread_finished.connect(lambda: done.append(True))
     window.start_training()
     wait(lambda: bool(done))
+    _annotate_runs(window.runs_view)
     window.runs_view.select_paths([r.path for r in window.runs_view.runs])
     results = window.results_view
     if results.results is not None:
@@ -56,6 +57,7 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
             results.select_cell(*max(off, key=lambda ij: matrix[ij[0]][ij[1]]))
             results.cell_gradcam.toggle.setChecked(True)  # the cell's images with their Grad-CAM
             wait(lambda: not results.is_busy(), timeout=120.0)
+    _predict_labelled_folder(window.predict_view, wait)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -74,6 +76,28 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
         written.append(path)
     window.close()
     return written
+
+
+def _annotate_runs(runs_view) -> None:
+    """Name the run, write a note, and plot train and held-out error (what a student does after a run)."""
+    from cnn_studio.core.runs import update_run_meta
+
+    for info in runs_view.runs[:1]:
+        update_run_meta(info.path, name="demo baseline", notes="Default settings on the demo shapes.")
+    runs_view.refresh()
+    runs_view.overlay.set_metric("error")
+
+
+def _predict_labelled_folder(predict_view, wait) -> None:
+    """Drop the demo's test folder (one sub-folder per class) on Predict: its accuracy and confusion matrix."""
+    from cnn_studio.core.inference import collect_image_paths
+    from cnn_studio.paths import demo_dataset_dir
+
+    wait(lambda: predict_view._predictor is not None and not predict_view.is_busy(), timeout=120.0)
+    folder = str(Path(demo_dataset_dir()) / "test")
+    total = len(collect_image_paths([folder]))
+    predict_view.add_paths([folder])
+    wait(lambda: len(predict_view.results()) == total and not predict_view.is_busy(), timeout=120.0)
 
 
 if __name__ == "__main__":

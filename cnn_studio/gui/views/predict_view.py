@@ -29,6 +29,7 @@ from cnn_studio.gui.widgets.prediction_table import FileItem, NumberItem
 
 TOPK = 5
 MAX_CARDS = 12  # more files than this (or any folder): the table, with a card for the selection
+CARD_HEIGHT = 190       # the selected row's card above a labelled folder's confusion matrix
 CARD_PANEL_WIDTH = 380  # the selected row's card beside the table never gets narrower than this
 
 
@@ -148,35 +149,33 @@ class PredictView(QWidget):
         self.cards_scroll = set_names(QScrollArea(), "predictCards", self.tr("Predictions per image"))
         self.cards_scroll.setWidgetResizable(True)
         self.cards_scroll.setWidget(self.cards_host)
+        self.evaluation = FolderEvaluationPanel()  # a labelled folder: below the selected row's card
+        self.evaluation.setVisible(False)
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.addWidget(self.cards_scroll)
+        self.side.addWidget(self.evaluation)
+        self.side.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.cards_scroll)
+        self.splitter.addWidget(self.side)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
-        self.evaluation = FolderEvaluationPanel()
-        self.evaluation.setVisible(False)
-        self.results_split = QSplitter(Qt.Orientation.Vertical)
-        self.results_split.addWidget(self.splitter)
-        self.results_split.addWidget(self.evaluation)
-        self.results_split.setChildrenCollapsible(False)
-        self.results_split.setStretchFactor(0, 3)
-        self.results_split.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addLayout(status)
         layout.addWidget(self.empty, 1)
-        layout.addWidget(self.results_split, 1)
+        layout.addWidget(self.splitter, 1)
 
     def _show_empty(self) -> None:
         self.empty.setVisible(True)
-        self.results_split.setVisible(False)
+        self.splitter.setVisible(False)
 
     def _reset_results_area(self) -> None:
         self.empty.setVisible(False)
-        self.results_split.setVisible(True)
+        self.splitter.setVisible(True)
         self.evaluation.setVisible(False)
         self.table.setSortingEnabled(False)
         self.table.setRowCount(0)
@@ -289,8 +288,8 @@ class PredictView(QWidget):
         evaluation = evaluate_predictions(self.results(), self._labels, self._predictor.class_names)
         self.evaluation.show_evaluation(evaluation, Path(self._folder).name)
         self.evaluation.setVisible(True)
-        total = max(self.results_split.height(), 2 * 260)
-        self.results_split.setSizes([total - total * 2 // 5, total * 2 // 5])
+        total = max(self.side.height(), CARD_HEIGHT + 300)
+        self.side.setSizes([CARD_HEIGHT, total - CARD_HEIGHT])
 
     def folder_evaluation(self) -> Any:
         """The ``FolderEvaluation`` of the last labelled folder shown (None when the drop had no class sub-folders)."""

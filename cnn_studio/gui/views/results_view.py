@@ -116,7 +116,9 @@ class ResultsView(QWidget):
             self.empty.setText(self.tr("The run {name} has no test results (it was stopped early, or the dataset "
                                        "has no test split).").format(name=Path(run_dir).name))
             return False
-        self.show_results(results, Path(run_dir).name)
+        from cnn_studio.core.runs import run_display_name
+
+        self.show_results(results, run_display_name(run_dir))
         return True
 
     def show_results(self, results: dict[str, Any], title: str = "") -> None:

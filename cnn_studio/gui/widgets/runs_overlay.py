@@ -28,18 +28,9 @@ class SideLegend(pg.LegendItem):
         super().__init__(offset=None, labelTextSize="8pt", verSpacing=-4)
 
     def updateSize(self) -> None:  # noqa: N802 - pyqtgraph override: let the plot's layout place it
-        width = height = 0.0
-        for row in range(self.layout.rowCount()):
-            row_width = row_height = 0.0
-            for col in range(self.layout.columnCount()):
-                item = self.layout.itemAt(row, col)
-                if item:
-                    row_width += item.width() + 3
-                    row_height = max(row_height, item.height())
-            width, height = max(width, row_width), height + row_height
-        self.setMinimumWidth(width)
-        self.setMaximumWidth(width)
-        self.setMinimumHeight(0)
+        hint = self.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+        self.setFixedWidth(hint.width() + 8)
+        self.setFixedHeight(hint.height() + 4)
         self.updateGeometry()
 
     def names(self) -> list[str]:
@@ -106,8 +97,10 @@ class RunsOverlay(QWidget):
         font = QFont()
         font.setPointSize(8)
         metrics = QFontMetrics(font)
+        longest = 0
         for i, (path, name) in enumerate(runs):
             records = read_metrics(path, kind="epoch")
+            longest = max(longest, len(records))
             colour = PALETTE[i % len(PALETTE)]
             shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, LEGEND_NAME_PX)
             if error:
@@ -119,6 +112,8 @@ class RunsOverlay(QWidget):
                 self.curves[path] = self.plot.plot(*_series(records, key), pen=colour, symbol="o", symbolSize=5,
                                                    symbolBrush=colour, name=shown)
             self.legend.items[-1][1].setToolTip(name)
+        axis = self.plot.getAxis("bottom")  # whole epochs: a short run does not show "epoch 1.5"
+        axis.setTicks([[(float(e), str(e)) for e in range(1, longest + 1)]] if 0 < longest <= 20 else None)
         if error and runs:
             grey = (120, 120, 120)
             self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(grey, width=THIN)), self.tr("train"))
