@@ -40,7 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the process exit code."""
+    """Run the command line; return the process exit code.
+
+    First sets the OpenMP defaults that let trainings share the CPU (``cpu_sharing``): this is the
+    ``cnn-studio`` script's entry, and torch is not imported yet.
+    """
+    from cnn_studio.cpu_sharing import apply_cpu_sharing_defaults
+
+    apply_cpu_sharing_defaults()
     from cnn_studio.core.errors import UserError
 
     parser = build_parser()

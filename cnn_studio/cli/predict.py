@@ -1,12 +1,15 @@
 """``cnn-studio predict``: classify image files or folders with a checkpoint or the bundled model.
 
-    cnn-studio predict --checkpoint runs/x/best.pt photos/ cat.jpg [--topk 3] [--json]
+    cnn-studio predict --checkpoint runs/x/best.pt photos/ cat.jpg [--topk 3] [--json] [--csv out.csv]
     cnn-studio predict --model efficientnet_lite0 --pretrained imagenet cat.jpg
 
 With ``--json`` the output is one JSON list: ``{"path", "top": [{"label", "prob"}]}`` per
-classified file and ``{"path", "error"}`` per file that could not be read. Files that fail are
-reported and the rest are still classified; the exit code is 0 when the command ran (even with
-per-file errors) and 2 for user errors (no such checkpoint, no input files, bad options).
+classified file and ``{"path", "error"}`` per file that could not be read. ``--csv FILE`` also
+writes a table (``path, label_1, prob_1, ..., error``; paths relative to the folder given; UTF-8
+with a byte-order mark so Excel opens it). Files that fail are reported and the rest are still
+classified. Exit codes: 0 every file classified, 1 some files could not be classified (their count
+on stderr; the results of the others are printed and written all the same), 2 user errors (no such
+checkpoint, no input files, bad options).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+EXIT_SOME_FAILED = 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=int, default=32, metavar="B", help="images per batch (default 32)")
     p.add_argument("--device", default="cpu", help="cpu (default), cuda or mps")
     p.add_argument("--json", action="store_true", help="print one JSON list instead of text")
+    p.add_argument("--csv", metavar="FILE", help="also write the top-k classes and probabilities as CSV "
+                                                 "(paths relative to the folder given; UTF-8 with BOM for Excel)")
     p.set_defaults(func=run_predict)
 
 
@@ -55,19 +62,35 @@ def run_predict(args: argparse.Namespace) -> int:
             print(f"\r{len(results)}/{len(paths)} images", end="", file=sys.stderr, flush=True)
     if show_progress:
         print(file=sys.stderr)
+    if args.csv:
+        _write_csv(args, paths, results)
     if args.json:
         from cnn_studio.core.runs import json_safe
 
         json.dump(json_safe([r.to_json_dict() for r in results]), sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
-        return 0
-    for r in results:
-        if isinstance(r, PredictionError):
-            print(f"{r.path}: error: {r.error}")
-        else:
-            best = ", ".join(f"{c.label} {c.prob:.1%}" for c in r.top)
-            print(f"{r.path}: {best}")
+    else:
+        for r in results:
+            if isinstance(r, PredictionError):
+                print(f"{r.path}: error: {r.error}")
+            else:
+                best = ", ".join(f"{c.label} {c.prob:.1%}" for c in r.top)
+                print(f"{r.path}: {best}")
+    failed = sum(isinstance(r, PredictionError) for r in results)
+    if failed:
+        print(f"{failed} of {len(results)} files could not be classified", file=sys.stderr)
+        return EXIT_SOME_FAILED
     return 0
+
+
+def _write_csv(args: argparse.Namespace, paths: list[str], results: list) -> None:
+    from cnn_studio.core.errors import UserError
+    from cnn_studio.core.predictions_csv import relative_names, write_predictions_csv
+
+    try:
+        write_predictions_csv(args.csv, results, relative_names(paths, args.inputs), args.topk)
+    except OSError as exc:
+        raise UserError(f"Could not write {args.csv}: {exc.strerror or exc}.") from exc
 
 
 def _resolve_device(name: str) -> str:

@@ -54,6 +54,7 @@ from cnn_studio.core.training.events import BatchProgress, EpochEnded, RunStarte
 EXIT_FAILED = 1
 EXIT_STOPPED = 130
 RESUME_CHANGEABLE = ("epochs", "device")
+DEFAULT_MODEL = "simple_cnn"  # the window's default model too: small, trains the demo in seconds
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,7 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Train a model; settings come from the model's recipe or --config, "
                                    "then the options given here.")
     p.add_argument("--data", metavar="DIR", help="dataset folder (class folders, or train/val/test)")
-    p.add_argument("--model", metavar="NAME", help="model name (see 'cnn-studio models')")
+    p.add_argument("--model", metavar="NAME",
+                   help=f"model name (see 'cnn-studio models'; default with --data: {DEFAULT_MODEL}, as in the window)")
     p.add_argument("--config", metavar="FILE", help="a run configuration (JSON) to start from")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue a run from its last.pt")
     p.add_argument("--out", metavar="RUN_DIR", help="run folder to create (default: a new one in the runs folder)")
@@ -113,9 +115,9 @@ def build_config(args: argparse.Namespace) -> Any:
         if args.model and args.model != cfg.model.name:
             cfg = replace(cfg, model=replace(cfg.model, name=args.model, options={}))
     else:
-        if not args.data or not args.model:
-            raise UserError("Give --data DIR and --model NAME (or --config FILE, or --resume RUN_DIR).")
-        cfg = recommended_config(args.model, args.data)
+        if not args.data:
+            raise UserError("Give --data DIR (and --model NAME, default simple_cnn), or --config FILE, or --resume RUN_DIR.")
+        cfg = recommended_config(args.model or DEFAULT_MODEL, args.data)
     data, model, freeze, optim = cfg.data, cfg.model, cfg.freeze, cfg.optim
     if args.data:
         data = replace(data, root=args.data)

@@ -9,6 +9,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
+from cnn_studio.gui.platform_check import EXIT_MISSING_LIBRARIES
 from cnn_studio.gui.settings import APPLICATION, ORGANIZATION
 
 
@@ -56,8 +57,25 @@ def _version() -> str:
     return __version__
 
 
+def xcb_libraries_problem() -> str | None:
+    """Return the message about missing xcb libraries (None when the window can open)."""
+    from PySide6.QtCore import QLibraryInfo
+
+    from cnn_studio.gui.platform_check import check_xcb_platform
+
+    return check_xcb_platform(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+
+
 def run_app(demo: bool = False, dataset: str | None = None) -> int:
-    """Open the main window (on the demo dataset, or on ``dataset``); return the exit code."""
+    """Open the main window (on the demo dataset, or on ``dataset``); return the exit code.
+
+    On Linux/X11 it first checks the system libraries of Qt's xcb plugin: when some are missing it
+    prints the install command and returns 1 (Qt would abort with a misleading message).
+    """
+    problem = xcb_libraries_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_MISSING_LIBRARIES
     app = make_application()
     install_excepthook()
     from cnn_studio.gui.main_window import MainWindow

@@ -80,7 +80,9 @@ class DatasetLoader(QObject):
         view.set_loading(True, self.tr("Scanning {folder}…").format(folder=folder))
 
         def scan(job: JobContext) -> Any:
-            return open_dataset(data_cfg, progress=job.progress, cancel=job.cancel)
+            # An unchanged cached folder opens at once; the full check runs behind and training
+            # waits for it (ImageDataset.ensure_current).
+            return open_dataset(data_cfg, progress=job.progress, cancel=job.cancel, verify="background")
 
         self.scan_task = self._jobs.submit(
             scan, kind="dataset",

@@ -8,10 +8,9 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QTabWidget
 
+from cnn_studio.core.data.decode import is_image_name
 from cnn_studio.gui.views.predict_view import PredictView
 from cnn_studio.gui.widgets.common import plural
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 
 
 class DropRouter(QObject):
@@ -36,7 +35,7 @@ class DropRouter(QObject):
         """
         tabs, predict = self._tabs, self._predict_view
         folders = [p for p in paths if Path(p).is_dir()]
-        images = [p for p in paths if Path(p).is_file() and Path(p).suffix.lower() in IMAGE_SUFFIXES]
+        images = [p for p in paths if Path(p).is_file() and is_image_name(Path(p).name)]
         if tabs.currentWidget() is predict and (folders or images):
             predict.add_paths(images + folders)
             message = self.tr("Classifying what was dropped (on the Predict tab drops are classified; "

@@ -97,8 +97,10 @@ def test_collect_image_paths_expands_folders(images):
 def test_cli_json_contract_and_exit_codes(checkpoint, images, capsys):
     folder, paths, bad, _ = images
     code = cli_main(["predict", "--checkpoint", str(checkpoint), str(folder), str(bad), "--topk", "2", "--json"])
-    out = json.loads(capsys.readouterr().out)
-    assert code == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert code == 1  # one file could not be classified (issue 14: was 0), the count on stderr
+    assert "1 of 4 files could not be classified" in captured.err
     assert [item["path"] for item in out] == sorted(str(p) for p in paths) + [str(bad)]
     for item in out[:3]:
         assert set(item) == {"path", "top"} and len(item["top"]) == 2

@@ -6,7 +6,9 @@ File layout (little-endian)::
 
 The data part holds each split's ``uint8 N x 3 x S x S`` pixels and ``int64`` labels, one after
 the other. The key (a hash of the file list with sizes and mtimes, the working size, the split
-settings and the decoder version) is in the file name and in the meta. A file whose magic, key,
+settings and the decoder version) is in the file name and in the meta. The meta also keeps the
+settings asked for and the mtimes of the folders that hold the files, so a reopen can find the
+cache without listing every file (``dataset.open_dataset(verify="background")``). A file whose magic, key,
 length or checksums do not match is stale or corrupt: it is deleted and the set is decoded again.
 Writes are atomic (temporary file, then rename), so a crash never leaves a half file behind.
 """
@@ -27,7 +29,7 @@ from cnn_studio import paths as app_paths
 from cnn_studio.core.atomic import atomic_write
 from cnn_studio.core.data.decode import DECODER_VERSION
 
-MAGIC = b"CNNSTUDIO-DATA\x00\x02"
+MAGIC = b"CNNSTUDIO-DATA\x00\x03"  # 3: meta has "request" and "folders"
 _HEAD = struct.Struct("<16sQII")
 _CRC_BLOCK = 16 << 20
 
@@ -87,8 +89,20 @@ def write_cache(path: Path, meta: dict[str, Any], arrays: list[np.ndarray]) -> N
                 pass
 
 
-def read_cache(path: Path, key: str) -> tuple[dict[str, Any], list[np.ndarray]] | None:
-    """Return ``(meta, arrays)`` of a valid cache, or None (missing, stale or corrupt: deleted)."""
+def read_cache(path: Path, key: str | None, *, check_data: bool = True, map_data: bool = False
+               ) -> tuple[dict[str, Any], list[np.ndarray]] | None:
+    """Return ``(meta, arrays)`` of a valid cache, or None (missing, stale or corrupt: deleted).
+
+    Args:
+        path: The cache file.
+        key: The key the file must hold; None accepts any (the caller checks the meta itself).
+        check_data: Verify the pixels' checksum now. False leaves it to :func:`data_checksum_ok`
+            (a reopen checks it in the background); the meta's checksum is always verified.
+        map_data: Map the arrays from the file (copy-on-write, read as they are used) instead of
+            reading them now: a reopen then costs milliseconds. POSIX only (on Windows a mapped
+            file could not be replaced by the next cache write); elsewhere they are read.
+    """
+    map_data = map_data and os.name == "posix"
     try:
         fh = open(path, "rb")
     except OSError:
@@ -102,23 +116,82 @@ def read_cache(path: Path, key: str) -> tuple[dict[str, Any], list[np.ndarray]] 
             if len(meta_bytes) != meta_len or zlib.crc32(meta_bytes) != meta_crc:
                 raise ValueError("bad meta")
             meta = json.loads(meta_bytes.decode("utf-8", "surrogateescape"))
-            if meta.get("key") != key:
+            if key is not None and meta.get("key") != key:
                 raise ValueError("stale key")
-            arrays = []
-            for spec in meta["arrays"]:
-                arr = np.empty(spec["shape"], dtype=np.dtype(spec["dtype"]))
-                if fh.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != arr.nbytes:
-                    raise ValueError("short data")
-                arrays.append(arr)
-            if fh.read(1):
-                raise ValueError("trailing data")
-            if _crc([memoryview(a.reshape(-1).view(np.uint8)) for a in arrays]) != data_crc:
+            arrays = _map_arrays(path, meta, _HEAD.size + meta_len) if map_data else _read_arrays(fh, meta)
+            meta["data_crc"] = data_crc
+            if check_data and not data_checksum_ok(meta, arrays):
                 raise ValueError("bad data checksum")
         except (ValueError, KeyError, TypeError, struct.error, OSError, UnicodeDecodeError):
             fh.close()
             discard(path)
             return None
     return meta, arrays
+
+
+def _read_arrays(fh: Any, meta: dict[str, Any]) -> list[np.ndarray]:
+    arrays = []
+    for spec in meta["arrays"]:
+        arr = np.empty(spec["shape"], dtype=np.dtype(spec["dtype"]))
+        if fh.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != arr.nbytes:
+            raise ValueError("short data")
+        arrays.append(arr)
+    if fh.read(1):
+        raise ValueError("trailing data")
+    return arrays
+
+
+def _map_arrays(path: Path, meta: dict[str, Any], offset: int) -> list[np.ndarray]:
+    specs = [(np.dtype(spec["dtype"]), tuple(spec["shape"])) for spec in meta["arrays"]]
+    sizes = [dtype.itemsize * int(np.prod(shape)) for dtype, shape in specs]
+    if os.path.getsize(path) != offset + sum(sizes):
+        raise ValueError("wrong length")
+    arrays = []
+    for (dtype, shape), size in zip(specs, sizes):
+        # Writes are atomic renames, never in place, so the mapped file never shrinks under us.
+        arrays.append(np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=shape) if size
+                      else np.empty(shape, dtype=dtype))
+        offset += size
+    return arrays
+
+
+def data_checksum_ok(meta: dict[str, Any], arrays: list[np.ndarray]) -> bool:
+    """Return True when the arrays read by :func:`read_cache` match the file's data checksum."""
+    return _crc([memoryview(a.reshape(-1).view(np.uint8)) for a in arrays]) == meta.get("data_crc")
+
+
+def caches_of(cache_dir: Path, root: str) -> list[Path]:
+    """Return the cache files of a dataset folder (any key; normally one)."""
+    prefix = cache_file(cache_dir, root, "").name.split("-")[0] + "-"
+    return sorted(cache_dir.glob(prefix + "*.cnnds"))
+
+
+def folder_names(root: str, file_paths: Any) -> list[str]:
+    """Return ``root`` ("") and every folder holding one of the files, relative to ``root``.
+
+    A folder's mtime changes when a file in it is added, removed or renamed, so comparing the
+    :func:`folder_times` of these few folders says cheaply whether a cached file list is still
+    complete (files edited in place are found by the full check of sizes and mtimes).
+    """
+    folders = {root}
+    for p in file_paths:
+        folder = os.path.dirname(p)
+        while folder not in folders and len(folder) > len(root):
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    start = len(root) + 1
+    return sorted(f[start:] for f in folders)
+
+
+def folder_times(root: str, names: list[str]) -> dict[str, int]:
+    """Return ``{name: mtime_ns}`` of folders relative to ``root`` (-1 for one that is gone)."""
+    times = {}
+    for name in names:
+        try:
+            times[name] = os.stat(os.path.join(root, name) if name else root).st_mtime_ns
+        except OSError:
+            times[name] = -1
+    return times
 
 
 def discard(path: Path) -> None:

@@ -4,13 +4,23 @@ In memory (the usual case) each split is one ``uint8 N x 3 x S x S`` tensor; whe
 exceed ``DataConfig.memory_budget_mb`` the splits are "streaming": the files are still checked
 once (bad files found, statistics computed, the result cached), and batches decode on the fly
 in ``DataLoader`` workers (see ``loader.py``).
+
+Reopening: ``open_dataset(cfg, verify="background")`` (the window) loads an unchanged folder from
+its cache at once, found by the folder and settings and trusted when the mtimes of the folders
+holding the cached files are unchanged; the full check (every file's size and mtime, and the
+pixels' checksum) then runs in a background thread. ``dataset.ensure_current()`` waits for that
+check and, when the folder changed, decodes it again and returns the new dataset (with a warning
+saying so in its report); training calls it before it uses the data.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import Future, TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -22,7 +32,7 @@ from cnn_studio.core.data.scan import (
     FolderListing, ScanReport, choose_working_size, finish_report, list_image_folder, sample_sizes,
     summarize_decoding,
 )
-from cnn_studio.core.errors import DatasetError
+from cnn_studio.core.errors import Cancelled, DatasetError
 from cnn_studio.core.progress import CancelCheck, Progress
 
 
@@ -76,6 +86,43 @@ class ImageDataset:
     splits: dict[str, Split]
     cache_path: str | None = None
     from_cache: bool = False
+    # The background check of a reopened cache (None: checked at open). Its result is None when
+    # the folder is unchanged, else a one-sentence warning; ensure_current() acts on it.
+    verification: Future | None = field(default=None, repr=False)
+    _reopen: dict[str, Any] = field(default_factory=dict, repr=False)
+    _replacement: "ImageDataset | None" = field(default=None, repr=False)
+
+    def ensure_current(self, *, progress: Progress | None = None, cancel: CancelCheck | None = None) -> "ImageDataset":
+        """Return the dataset to train on: this one when its folder is unchanged, else a fresh one.
+
+        Waits for the background check of a reopened cache; when it found a change (files edited,
+        added or removed, or a damaged cache) the folder is decoded again (``progress``,
+        ``cancel`` as in :func:`open_dataset`) and the new dataset's report carries a warning.
+
+        Raises:
+            Cancelled: ``cancel()`` returned True while waiting or decoding.
+            DatasetError: The folder can no longer be opened.
+        """
+        if self._replacement is not None:
+            return self._replacement
+        check = self.verification
+        if check is None:
+            return self
+        while True:
+            try:
+                problem = check.result(timeout=0.05)
+                break
+            except FutureTimeout:
+                if cancel is not None and cancel():
+                    raise Cancelled() from None
+        if problem is None:
+            self.verification = None
+            return self
+        fresh = open_dataset(self._reopen["cfg"], progress=progress, cancel=cancel, verify="now",
+                             workers=self._reopen.get("workers"), in_process_below=self._reopen.get("in_process_below"))
+        fresh.report.warnings.insert(0, problem)
+        self._replacement = fresh
+        return fresh
 
     @property
     def streaming(self) -> bool:
@@ -98,8 +145,15 @@ def _settings(cfg: DataConfig, listing: FolderListing) -> dict[str, Any]:
             "split_seed": cfg.split_seed, "layout": listing.layout, "val_source": listing.val_source}
 
 
+def _request(cfg: DataConfig) -> dict[str, Any]:
+    """The settings that decide a cache's contents, as asked for (before the folder is listed)."""
+    return {"image_size": cfg.image_size, "val_fraction": cfg.val_fraction, "test_fraction": cfg.test_fraction,
+            "split_seed": cfg.split_seed, "validation": cfg.validation}
+
+
 def open_dataset(cfg: DataConfig, *, progress: Progress | None = None, cancel: CancelCheck | None = None,
-                 workers: int | None = None, in_process_below: int | None = None) -> ImageDataset:
+                 workers: int | None = None, in_process_below: int | None = None,
+                 verify: str = "now") -> ImageDataset:
     """Open a dataset folder: from the cache when unchanged, else scan and decode it.
 
     Args:
@@ -107,11 +161,26 @@ def open_dataset(cfg: DataConfig, *, progress: Progress | None = None, cancel: C
         progress: ``progress(done, total)`` while decoding.
         cancel: Returns True to cancel (raises ``Cancelled``).
         workers, in_process_below: Decoder processes and the small-set threshold (tests, benches).
+        verify: ``"now"``: list the folder (every file's size and mtime) and check the cache
+            before returning. ``"background"``: return a cached dataset at once when the folders
+            of its files are unchanged, and check the rest in a background thread (see
+            ``ImageDataset.verification`` and ``ensure_current``, which training calls).
 
     Raises:
         DatasetError: Missing, empty or unreadable folder, or no usable image.
         Cancelled: Cancelled by the user.
+        ValueError: ``verify`` is neither ``"now"`` nor ``"background"``.
     """
+    if verify not in ("now", "background"):
+        raise ValueError(f"verify must be 'now' or 'background', not {verify!r}")
+    if verify == "background":
+        dataset = _reopen_from_cache(cfg)
+        if dataset is not None:
+            dataset._reopen = {"cfg": cfg, "workers": workers, "in_process_below": in_process_below}
+            if progress:
+                total = sum(len(s) for s in dataset.splits.values())
+                progress(total, total)
+            return dataset
     listing = list_image_folder(cfg.root, val_fraction=cfg.val_fraction, test_fraction=cfg.test_fraction,
                                 split_seed=cfg.split_seed, validation=cfg.validation)
     cache_root = cache.cache_dir_for(cfg.cache_dir)
@@ -119,7 +188,7 @@ def open_dataset(cfg: DataConfig, *, progress: Progress | None = None, cancel: C
     path = cache.cache_file(cache_root, listing.root, key)
     stored = cache.read_cache(path, key)
     if stored is not None:
-        dataset = _from_cache(listing, stored[0], stored[1], cfg)
+        dataset = _from_cache(listing.root, stored[0], stored[1])
         if dataset is not None:
             dataset.cache_path = str(path)
             if progress:
@@ -156,14 +225,71 @@ def open_dataset(cfg: DataConfig, *, progress: Progress | None = None, cancel: C
         splits[name] = Split(name, [p for p, _ in items], torch.as_tensor([y for _, y in items], dtype=torch.int64),
                              images, size)
     dataset = ImageDataset(report, report.classes, size, tuple(d.mean), tuple(d.std), splits, str(path), False)
-    _save(path, key, dataset, listing)
+    _save(path, key, dataset, listing, cfg)
     return dataset
 
 
-def _save(path, key: str, dataset: ImageDataset, listing: FolderListing) -> None:
+def _reopen_from_cache(cfg: DataConfig) -> ImageDataset | None:
+    """Return the cached dataset of ``cfg``'s folder, checked in the background; None: no usable cache."""
+    root = str(Path(cfg.root).expanduser().resolve()) if cfg.root else ""
+    if not root or not os.path.isdir(root):
+        return None
+    request = _request(cfg)
+    for path in cache.caches_of(cache.cache_dir_for(cfg.cache_dir), root):
+        stored = cache.read_cache(path, None, check_data=False, map_data=True)
+        if stored is None:
+            continue
+        meta, arrays = stored
+        folders = meta.get("folders")
+        if meta.get("request") != request or not isinstance(folders, dict):
+            continue
+        if cache.folder_times(root, list(folders)) != folders:
+            continue  # files were added, removed or renamed: list the folder
+        dataset = _from_cache(root, meta, arrays)
+        if dataset is None:
+            continue
+        dataset.cache_path = str(path)
+        dataset.verification = _in_background(lambda: _check_cache(cfg, meta, arrays))
+        return dataset
+    return None
+
+
+def _check_cache(cfg: DataConfig, meta: dict[str, Any], arrays: list[np.ndarray]) -> str | None:
+    """The full check of a reopened cache: None when current, else the warning to report."""
+    try:
+        listing = list_image_folder(cfg.root, val_fraction=cfg.val_fraction, test_fraction=cfg.test_fraction,
+                                    split_seed=cfg.split_seed, validation=cfg.validation)
+    except DatasetError as exc:
+        return f"The dataset folder can no longer be read ({exc})."
+    if cache.dataset_key(listing.root, listing.file_stats, _settings(cfg, listing)) != meta.get("key"):
+        return ("Files in the dataset folder changed since it was cached (edited, added or removed); "
+                "it was decoded again.")
+    if not cache.data_checksum_ok(meta, arrays):
+        return "The dataset's cache was damaged; the folder was decoded again."
+    return None
+
+
+def _in_background(check: Callable[[], str | None]) -> Future:
+    """Run ``check`` in a daemon thread; return its future (an exception becomes a warning)."""
+    future: Future = Future()
+
+    def run() -> None:
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(check())
+        except Exception as exc:  # noqa: BLE001 - any failure means "decode again", with the reason
+            future.set_result(f"The dataset's cache could not be checked ({exc}); the folder was decoded again.")
+
+    threading.Thread(target=run, name="cnn-studio-cache-check", daemon=True).start()
+    return future
+
+
+def _save(path, key: str, dataset: ImageDataset, listing: FolderListing, cfg: DataConfig) -> None:
     start = len(listing.root) + 1
     meta = {
         "key": key,
+        "request": _request(cfg),
+        "folders": cache.folder_times(listing.root, cache.folder_names(listing.root, listing.file_stats)),
         "report": dataset.report.to_json_dict() | {"skipped_files": None},
         "skipped": "\x00".join(p[start:] for p in dataset.report.skipped),
         "image_size": dataset.image_size,
@@ -181,8 +307,7 @@ def _save(path, key: str, dataset: ImageDataset, listing: FolderListing) -> None
         dataset.cache_path = None  # a read-only or full disk: work without a cache
 
 
-def _from_cache(listing: FolderListing, meta: dict, arrays: list[np.ndarray], cfg: DataConfig) -> ImageDataset | None:
-    root = listing.root
+def _from_cache(root: str, meta: dict, arrays: list[np.ndarray]) -> ImageDataset | None:
     sep = os.sep
 
     def _abs(joined: str) -> list[str]:

@@ -27,6 +27,8 @@ from cnn_studio.core.errors import DatasetError
 # Bump when the decoded pixels of the same file would change: it invalidates every cache.
 DECODER_VERSION = 1
 
+# The one list of image file extensions (lower case, with the dot): dataset scans, predict's folder
+# expansion, the window's drops and its file dialogs all use it.
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 
 # 50 megapixels: a 8000 x 6000 photo still loads; a "bomb" PNG of 30000 x 30000 does not.
@@ -48,6 +50,11 @@ def is_image_name(name: str) -> bool:
     """Return True if the file name has an image extension (case-insensitive)."""
     dot = name.rfind(".")
     return dot > 0 and name[dot:].lower() in IMAGE_EXTENSIONS
+
+
+def image_name_patterns() -> str:
+    """Return the extensions as file-dialog patterns: ``"*.bmp *.gif ... *.webp"`` (sorted)."""
+    return " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:

@@ -89,6 +89,8 @@ def build_context(cfg: TrainConfig, dist: DistContext, dataset: Any, *, resuming
     seed_everything(cfg.seed)
     if dataset is None:
         dataset = open_run_dataset(cfg, dist, cancel)
+    if hasattr(dataset, "ensure_current"):  # a reopened cache: wait for its check, re-decode if changed
+        dataset = dataset.ensure_current(cancel=cancel)
     classes = list(dataset.classes)
     train_split = check_trainable(dataset)
     heldout_name = resolve_heldout(cfg.data.validation, dataset.splits)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
+from cnn_studio.core.data.decode import image_name_patterns
 from cnn_studio.gui.widgets.common import ThumbnailGrid, set_names
 from cnn_studio.gui.widgets.image_tools import english_plural, has_local_paths, local_paths
 from cnn_studio.gui.widgets.inspect_panels import ActivationsPanel, FiltersPanel, GradcamPanel
@@ -425,7 +426,7 @@ class InspectView(QWidget):
 
     def _choose_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open image"), "",
-                                              self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff)"))
+                                              self.tr("Images ({0})").format(image_name_patterns()))
         if path:
             self.set_image_path(path)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
+from cnn_studio.core.data.decode import image_name_patterns
 from cnn_studio.gui.widgets.common import EmptyState, set_names
 from cnn_studio.gui.widgets.folder_eval_panel import FolderEvaluationPanel
 from cnn_studio.gui.widgets.image_tools import display_names, english_plural, has_local_paths, local_paths
@@ -369,7 +370,7 @@ class PredictView(QWidget):
 
     def _choose_images(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open images"), "",
-                                                self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"))
+                                                self.tr("Images ({0});;All files (*)").format(image_name_patterns()))
         if paths:
             self.add_paths(paths)
 

@@ -143,3 +143,17 @@ def test_bytes_and_file_objects_decode_the_same(tmp_path):
         c = decode_image(fh, 6)
     assert np.array_equal(a, b) and np.array_equal(a, c)
     assert tuple(a[:, 0, 0]) == (10, 20, 30)
+
+
+def test_one_list_of_image_extensions():
+    """IMAGE_EXTENSIONS is the only list: no other module spells the extensions out again."""
+    from pathlib import Path
+
+    from cnn_studio.core.data.decode import IMAGE_EXTENSIONS, image_name_patterns, is_image_name
+
+    assert image_name_patterns() == "*.bmp *.gif *.jpeg *.jpg *.png *.tif *.tiff *.webp"
+    assert is_image_name("a.JPG") and not is_image_name("notes.txt") and not is_image_name(".png")
+    package = Path(__file__).resolve().parents[2] / "cnn_studio"
+    spelled = [str(p.relative_to(package)) for p in package.rglob("*.py")
+               if ".webp" in p.read_text(encoding="utf-8") and p.name != "decode.py"]
+    assert spelled == [] and ".webp" in IMAGE_EXTENSIONS
