@@ -4,14 +4,11 @@ A folder whose sub-folders are named like the model's classes (``photos/cat/1.jp
 ``photos/dog/2.jpg``) is a labelled set: :func:`folder_labels` reads the true class of each file
 from its first folder level, :func:`evaluate_predictions` turns the predictions into accuracy and
 a confusion matrix. A folder that is itself named like a class (``cat/``) labels every file in it.
-:func:`write_predictions_csv` writes the top-k of every file, with paths relative to the dropped
-folder, as UTF-8 with a byte-order mark (so Excel reads non-ASCII names correctly).
+The CSV of the predictions (with a ``true_class`` column then) is ``core.predictions_csv``'s.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +16,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from cnn_studio.core.atomic import atomic_write
-
-__all__ = ["FolderEvaluation", "evaluate_predictions", "folder_labels", "prediction_rows",
-           "write_predictions_csv"]
+__all__ = ["FolderEvaluation", "evaluate_predictions", "folder_labels", "true_class_names"]
 
 
 def folder_labels(folder: str | os.PathLike[str], paths: Sequence[str],
@@ -111,39 +105,6 @@ def evaluate_predictions(results: Sequence[Any], labels: Mapping[str, int],
                             correct=int(np.trace(matrix)), unreadable=unreadable, unlabelled=unlabelled)
 
 
-def prediction_rows(results: Sequence[Any], names: Mapping[str, str], topk: int,
-                    labels: Mapping[str, int] | None = None,
-                    class_names: Sequence[str] = ()) -> tuple[list[str], list[list[str]]]:
-    """Return the CSV header and rows: file (relative), path, [true class], top-k classes and probabilities, error.
-
-    ``names`` maps a path to its name relative to the dropped folder (the path itself when absent).
-    """
-    labelled = bool(labels)
-    header = ["file", "path"] + (["true_class"] if labelled else []) + ["prediction", "confidence"]
-    for k in range(2, topk + 1):
-        header += [f"top{k}", f"top{k}_probability"]
-    header.append("error")
-    rows = []
-    for result in results:
-        row = [names.get(result.path, result.path), result.path]
-        if labelled:
-            true = (labels or {}).get(result.path)
-            row.append("" if true is None else str(class_names[true]))
-        top = list(getattr(result, "top", ()) or ())[:topk]
-        for k in range(topk):
-            row += [top[k].label, f"{top[k].prob:.6f}"] if k < len(top) else ["", ""]
-        row.append(getattr(result, "error", ""))
-        rows.append(row)
-    return header, rows
-
-
-def write_predictions_csv(path: str | os.PathLike[str], header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
-    """Write a CSV file as UTF-8 with a byte-order mark (Excel's way to recognise UTF-8), atomically."""
-    target = Path(path)
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")  # bytes written as is: the same file on every OS
-    writer.writerow(header)
-    writer.writerows(rows)
-    with atomic_write(target, "wb") as handle:
-        handle.write(text.getvalue().encode("utf-8-sig"))
-    return target
+def true_class_names(paths: Sequence[str], labels: Mapping[str, int], class_names: Sequence[str]) -> list[str]:
+    """The true class name of each path ('' for a file outside the class sub-folders)."""
+    return [str(class_names[labels[p]]) if p in labels else "" for p in paths]

@@ -7,7 +7,7 @@ import csv
 import numpy as np
 import pytest
 
-from cnn_studio.core.folder_eval import evaluate_predictions, folder_labels, prediction_rows, write_predictions_csv
+from cnn_studio.core.folder_eval import evaluate_predictions, folder_labels
 from cnn_studio.core.inference import ClassProbability, Prediction, PredictionError
 
 CLASSES = ["cat", "dog", "Ärger"]
@@ -59,20 +59,23 @@ def test_evaluation_counts_matrix_accuracy_unreadable_and_unlabelled():
     assert np.isnan(evaluate_predictions([], {}, CLASSES).accuracy)
 
 
-def test_csv_has_relative_paths_topk_probabilities_and_a_bom(tmp_path):
-    results = [_pred("/data/photos/cat/ä.png", 0, 2, 1), PredictionError("/data/photos/dog/x.png", "damaged")]
-    names = {"/data/photos/cat/ä.png": "cat/ä.png", "/data/photos/dog/x.png": "dog/x.png"}
-    labels = {"/data/photos/cat/ä.png": 0, "/data/photos/dog/x.png": 1}
-    header, rows = prediction_rows(results, names, 3, labels, CLASSES)
-    out = write_predictions_csv(tmp_path / "p.csv", header, rows)
+def test_csv_has_a_true_class_column_for_a_labelled_folder(tmp_path):
+    from cnn_studio.core.folder_eval import true_class_names
+    from cnn_studio.core.predictions_csv import prediction_rows, write_predictions_csv
+
+    results = [_pred("/data/photos/cat/ä.png", 0, 2, 1), PredictionError("/data/photos/x.png", "damaged")]
+    labels = {"/data/photos/cat/ä.png": 0}
+    truth = true_class_names([r.path for r in results], labels, CLASSES)
+    assert truth == ["cat", ""]
+    out = tmp_path / "p.csv"
+    write_predictions_csv(out, results, ["cat/ä.png", "x.png"], 3, truth)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     read = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
-    assert list(read[0]) == ["file", "path", "true_class", "prediction", "confidence", "top2",
-                             "top2_probability", "top3", "top3_probability", "error"]
-    assert read[0]["file"] == "cat/ä.png" and read[0]["true_class"] == "cat"
-    assert [read[0][k] for k in ("prediction", "top2", "top3")] == ["cat", "Ärger", "dog"]
-    assert [float(read[0][k]) for k in ("confidence", "top2_probability", "top3_probability")] == [0.7, 0.2, 0.1]
-    assert read[1]["error"] == "damaged" and read[1]["prediction"] == "" and read[1]["true_class"] == "dog"
-    header, _ = prediction_rows(results, names, 2)
-    assert "true_class" not in header and header[-3:] == ["top2", "top2_probability", "error"]
+    assert list(read[0]) == ["path", "true_class", "label_1", "prob_1", "label_2", "prob_2", "label_3", "prob_3",
+                             "error"]
+    assert (read[0]["path"], read[0]["true_class"]) == ("cat/ä.png", "cat")
+    assert [read[0][f"label_{k}"] for k in (1, 2, 3)] == ["cat", "Ärger", "dog"]
+    assert [float(read[0][f"prob_{k}"]) for k in (1, 2, 3)] == [0.7, 0.2, 0.1]
+    assert read[1]["error"] == "damaged" and read[1]["label_1"] == "" and read[1]["true_class"] == ""
+    assert prediction_rows(results, ["a", "b"], 1)[0] == ["path", "label_1", "prob_1", "error"]  # unlabelled: no column

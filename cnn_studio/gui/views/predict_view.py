@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.core.data.decode import image_name_patterns
+from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.gui.widgets.common import EmptyState, set_names
 from cnn_studio.gui.widgets.folder_eval_panel import FolderEvaluationPanel
 from cnn_studio.gui.widgets.image_tools import display_names, english_plural, has_local_paths, local_paths
@@ -353,14 +353,17 @@ class PredictView(QWidget):
     def export_csv(self, path: str | os.PathLike) -> None:
         """Write every result's top-k classes with probabilities to ``path`` (UTF-8 with BOM, for Excel).
 
-        Columns: ``file`` (relative to the dropped folder), ``path``, ``true_class`` (a folder with class
-        sub-folders), ``prediction``, ``confidence``, ``top2`` ... ``top5`` with their probabilities, ``error``.
+        The format of ``cnn-studio predict --csv`` (``core.predictions_csv``): ``path`` relative to the
+        dropped folder, ``true_class`` for a folder with class sub-folders, ``label_k``/``prob_k``, ``error``.
         """
-        from cnn_studio.core.folder_eval import prediction_rows, write_predictions_csv
+        from cnn_studio.core.folder_eval import true_class_names
+        from cnn_studio.core.predictions_csv import write_predictions_csv
 
+        results = self.results()
+        paths = [r.path for r in results]
         classes = self._predictor.class_names if self._predictor is not None else ()
-        header, rows = prediction_rows(self.results(), self._names, TOPK, self._labels, classes)
-        write_predictions_csv(path, header, rows)
+        truth = true_class_names(paths, self._labels, classes) if self._labels else None
+        write_predictions_csv(path, results, [self._names.get(p, p) for p in paths], TOPK, truth)
 
     def _choose_checkpoint(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open checkpoint"), "",

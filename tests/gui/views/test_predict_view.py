@@ -63,15 +63,16 @@ def test_drop_folder_gives_sortable_table_and_csv(qtbot, view, tmp_path):
     assert list(view._cards) == [top_path]
     out = tmp_path / "predictions.csv"
     view.export_csv(out)
-    rows = list(csv.DictReader(out.open()))
-    assert len(rows) == 15 and {r["path"] for r in rows} == {str(p) for p in images} | {str(folder / "broken.png")}
+    # the CLI's format (core.predictions_csv): paths relative to the dropped folder, top-k, UTF-8 with BOM
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    assert len(rows) == 15 and {r["path"] for r in rows} == {p.name for p in images} | {"broken.png"}
     by_path = {r.path: r for r in view.results()}
     for row in rows:
-        result = by_path[row["path"]]
+        result = by_path[str(folder / row["path"])]
         if isinstance(result, Prediction):
-            assert row["prediction"] == result.label and float(row["confidence"]) == pytest.approx(result.prob, abs=1e-5)
+            assert row["label_1"] == result.label and float(row["prob_1"]) == pytest.approx(result.prob, abs=1e-5)
         else:
-            assert row["error"] and not row["prediction"]
+            assert row["error"] and not row["label_1"]
 
 
 def test_folder_tree_rows_are_relative_sorted_and_the_card_is_readable(qtbot, view, tmp_path):
@@ -130,14 +131,15 @@ def test_labelled_folder_shows_accuracy_confusion_and_a_relative_topk_csv(qtbot,
     view.export_csv(out)
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads it as UTF-8
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
-    by_file = {r["file"]: r for r in rows}
+    assert list(rows[0])[:4] == ["path", "true_class", "label_1", "prob_1"] and list(rows[0])[-1] == "error"
+    by_file = {r["path"]: r for r in rows}
     assert set(by_file) == {f"{c}/img_{i:03d}.png" for c in CLASSES for i in range(3)} | \
         {f"unsorted/img_{i:03d}.png" for i in range(2)}
     first = by_file["circle/img_000.png"]
-    result = {r.path: r for r in view.results()}[first["path"]]
+    result = {r.path: r for r in view.results()}[str(folder / "circle" / "img_000.png")]
     assert first["true_class"] == "circle" and by_file["unsorted/img_000.png"]["true_class"] == ""
-    assert [first["prediction"], first["top2"], first["top3"]] == [c.label for c in result.top]
-    assert float(first["top2_probability"]) == pytest.approx(result.top[1].prob, abs=1e-6)
+    assert [first["label_1"], first["label_2"], first["label_3"]] == [c.label for c in result.top]
+    assert float(first["prob_2"]) == pytest.approx(result.top[1].prob, abs=1e-6)
     # an unlabelled drop hides the evaluation again
     assert drop_paths(view, [folder / "unsorted"])
     qtbot.waitUntil(lambda: len(view.results()) == 2 and not view.is_busy(), timeout=15000)
