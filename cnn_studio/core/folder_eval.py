@@ -78,12 +78,6 @@ class FolderEvaluation:
         return {name: (float(self.confusion_matrix[i, i] / rows[i]) if rows[i] else None)
                 for i, name in enumerate(self.classes)}
 
-    def to_results_dict(self) -> dict[str, Any]:
-        """The keys of ``test_results.json`` a confusion-matrix view reads (classes, matrix, accuracy)."""
-        return {"classes": list(self.classes), "confusion_matrix": self.confusion_matrix.tolist(),
-                "accuracy": self.accuracy, "count": self.count, "per_class_accuracy": self.per_class_accuracy(),
-                "misclassified_total": self.count - self.correct}
-
 
 def evaluate_predictions(results: Sequence[Any], labels: Mapping[str, int],
                          class_names: Sequence[str]) -> FolderEvaluation:
