@@ -48,7 +48,7 @@ class RunsView(QWidget):
         self.settings = settings
         self.runs: list[Any] = []
         tr = self.tr
-        self.columns = (tr("Name"), tr("Model"), tr("Model options"), tr("Dataset"), tr("Status"), tr("Epochs"),
+        self.columns = (tr("Name"), tr("Model"), tr("Status"), tr("Model options"), tr("Dataset"), tr("Epochs"),
                         tr("Best held-out"), tr("Test"), tr("Created"))
         self.status_words = {"completed": tr("completed"), "stopped": tr("stopped"), "failed": tr("failed"),
                              "running": tr("running"), "interrupted": tr("interrupted"), "unknown": tr("unknown")}
@@ -177,8 +177,8 @@ class RunsView(QWidget):
             self._live_timer.start()
 
     def _fill_row(self, row: int, r: Any) -> None:
-        values = (r.display_name or r.name, r.model_name, r.model_options, r.dataset,
-                  self.status_words.get(r.status, r.status), str(r.epochs_completed), _pct(r.best_accuracy),
+        values = (r.display_name or r.name, r.model_name, self.status_words.get(r.status, r.status),
+                  r.model_options, r.dataset, str(r.epochs_completed), _pct(r.best_accuracy),
                   _pct(r.test_accuracy), time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created)))
         for col, value in enumerate(values):
             item = QTableWidgetItem(value)

@@ -203,3 +203,30 @@ def test_export_model_from_the_runs_view_writes_a_checked_file(qtbot, window, mo
     assert (tmp_path / "exported.pt").is_file()
     assert dialogs[1].status.text().startswith(f"Wrote {tmp_path / 'exported.pt'} (3 classes)")
     assert [dialogs[0].checkpoint.itemData(i) for i in range(dialogs[0].checkpoint.count())] == [str(run / "best.pt")]
+
+
+def test_resume_restarts_a_run_killed_before_its_first_checkpoint(qtbot, window, tiny_dataset):
+    """A run whose process died in its first epoch (config.json and a dead owner, no last.pt) resumes."""
+    from cnn_studio.core.run_lock import LOCK_FILE
+    from cnn_studio.core.runs import read_metrics, run_info
+    from cnn_studio.paths import runs_dir
+    from tests.gui.conftest import configure_tiny_run, wait_for_dataset
+
+    window.open_dataset(str(tiny_dataset))
+    wait_for_dataset(qtbot, window)
+    configure_tiny_run(window, epochs=1)
+    run = runs_dir() / "20250101-000000-simple_cnn"
+    run.mkdir(parents=True)
+    window.current_config().save(run / "config.json")
+    (run / LOCK_FILE).write_text(json.dumps({"pid": 999999, "host": "elsewhere", "started": 0}))
+    view = window.runs_view
+    view.refresh()
+    assert [r.status for r in view.runs] == ["interrupted"] and not view.runs[0].has_last
+    view.select_paths([str(run)])
+    assert view.resume_button.isEnabled()
+    with qtbot.waitSignal(window.controller.training_thread_finished, timeout=120000):
+        view.resume_button.click()
+    assert run_info(run).status == "completed" and (run / "last.pt").is_file()
+    assert [r["epoch"] for r in read_metrics(run, kind="epoch")] == [1]
+    qtbot.waitUntil(lambda: [r.status for r in view.runs] == ["completed"], timeout=5000)
+    assert [r.path for r in view.runs] == [str(run)]  # the same folder, no new run
