@@ -137,6 +137,9 @@ def append_metrics(run_dir: str | os.PathLike[str], record: dict[str, Any]) -> N
         raise storage_error(exc, path) from None
 
 
+_KIND = re.compile(r'"kind"\s*:\s*"([A-Za-z_]*)"')
+
+
 def read_metrics(run_dir: str | os.PathLike[str], kind: str | None = None) -> list[dict[str, Any]]:
     """Return the records of ``metrics.jsonl`` (only ``kind`` ones if given); a torn last line is skipped."""
     path = Path(run_dir) / METRICS_FILE
@@ -147,6 +150,10 @@ def read_metrics(run_dir: str | os.PathLike[str], kind: str | None = None) -> li
         line = line.strip()
         if not line:
             continue
+        if kind is not None:  # skip the (many) lines of another kind without parsing them
+            seen = _KIND.search(line)
+            if seen is not None and seen.group(1) != kind:
+                continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
@@ -332,12 +339,39 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def list_runs(base: str | os.PathLike[str]) -> list[RunInfo]:
-    """Return the run folders directly under ``base``, newest first."""
+def run_signature(run_dir: str | os.PathLike[str]) -> tuple[tuple[str, int, int], ...]:
+    """Size and modification time of every file :func:`run_info` reads: equal signatures, equal RunInfo.
+
+    Only a run's status can change without a file changing (its owner process dies); re-check that
+    with :func:`run_status` for a run listed as ``running``.
+    """
+    folder = Path(run_dir)
+    signature = []
+    for name in (CONFIG_FILE, METRICS_FILE, SUMMARY_FILE, META_FILE, LAST_CHECKPOINT, BEST_CHECKPOINT,
+                 run_lock.LOCK_FILE):
+        try:
+            st = (folder / name).stat()
+        except OSError:
+            continue
+        signature.append((name, st.st_mtime_ns, st.st_size))
+    return tuple(signature)
+
+
+def run_dirs(base: str | os.PathLike[str]) -> list[Path]:
+    """The run folders directly under ``base`` (unsorted; empty when ``base`` is not a folder)."""
     root = Path(base)
     if not root.is_dir():
         return []
-    runs = [run_info(p) for p in root.iterdir() if p.is_dir() and is_run_dir(p)]
+    return [p for p in root.iterdir() if p.is_dir() and is_run_dir(p)]
+
+
+def list_runs(base: str | os.PathLike[str]) -> list[RunInfo]:
+    """Return the run folders directly under ``base``, newest first."""
+    return newest_first([run_info(p) for p in run_dirs(base)])
+
+
+def newest_first(runs: list[RunInfo]) -> list[RunInfo]:
+    """Sort runs as the runs list shows them: newest first."""
     return sorted(runs, key=lambda r: (r.created, r.name), reverse=True)
 
 

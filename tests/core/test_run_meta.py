@@ -54,3 +54,21 @@ def test_runs_list_describes_dataset_and_model_options(tmp_path):
     assert info.model_options == "batch_norm off, depth 20, widths 8x16"
     assert options_text({}) == "" and options_text(None) == ""
     assert run_info(_run(tmp_path, "plain")).model_options == ""
+
+
+def test_read_metrics_by_kind_matches_a_full_parse_and_signatures_follow_the_files(tmp_path):
+    from cnn_studio.core.runs import read_metrics, run_signature
+
+    run = _run(tmp_path)
+    lines = [{"kind": "step", "epoch": 1, "loss": 1.0}, {"kind": "epoch", "epoch": 1, "train_loss": 0.9},
+             {"epoch": 2, "kind": "epoch", "note": "kind order differs"}, {"kind":  "step", "epoch": 2}]
+    text = "".join(json.dumps(r) + "\n" for r in lines) + '{"kind":"epoch","epoch":3}\n{"kind": "epo'  # torn last line
+    (run / "metrics.jsonl").write_text(text)
+    every = read_metrics(run)
+    assert [r for r in every if r.get("kind") == "epoch"] == read_metrics(run, kind="epoch")
+    assert [r["epoch"] for r in read_metrics(run, kind="epoch")] == [1, 2, 3]
+    assert len(read_metrics(run, kind="step")) == 2
+    before = run_signature(run)
+    assert before == run_signature(run)
+    update_run_meta(run, notes="changed")
+    assert run_signature(run) != before

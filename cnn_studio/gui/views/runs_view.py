@@ -47,6 +47,7 @@ class RunsView(QWidget):
         self.setObjectName("runsView")
         self.settings = settings
         self.runs: list[Any] = []
+        self._infos: dict[str, tuple[Any, Any]] = {}  # run folder -> (run_signature, RunInfo) of the last read
         tr = self.tr
         self.columns = (tr("Name"), tr("Model"), tr("Status"), tr("Model options"), tr("Dataset"), tr("Epochs"),
                         tr("Best held-out"), tr("Test"), tr("Created"))
@@ -132,18 +133,44 @@ class RunsView(QWidget):
 
     # --- listing ---------------------------------------------------------------------------
     def run_folders(self) -> list[Any]:
-        """Return RunInfo for the runs directory and every folder opened from elsewhere."""
-        from cnn_studio.core.runs import is_run_dir, list_runs, run_info
+        """Return RunInfo for the runs directory and every folder opened from elsewhere.
 
-        runs = list_runs(self._runs_root())
+        A run whose files did not change since the last read is not parsed again (its status is
+        re-checked when it was running); a long metrics.jsonl makes a full read take ~70 ms a run.
+        """
+        from cnn_studio.core.runs import is_run_dir, newest_first, run_dirs
+
+        runs = newest_first([self._run_info(p) for p in run_dirs(self._runs_root())])
         seen = {r.path for r in runs}
         for extra in self.settings.extra_run_dirs():
             if not Path(extra).is_dir():
                 continue
-            found = [run_info(extra)] if is_run_dir(extra) else list_runs(extra)
+            found = [self._run_info(extra)] if is_run_dir(extra) else newest_first(
+                [self._run_info(p) for p in run_dirs(extra)])
             runs.extend(r for r in found if r.path not in seen)
             seen.update(r.path for r in found)
+        self._infos = {r.path: self._infos[r.path] for r in runs if r.path in self._infos}
         return runs
+
+    def _run_info(self, folder: Any) -> Any:
+        from dataclasses import replace
+
+        from cnn_studio.core.runs import run_info, run_signature, run_status
+
+        path = str(folder)
+        signature = run_signature(path)
+        cached = self._infos.get(path)
+        if cached is None or cached[0] != signature:
+            info = run_info(path)
+            self._infos[path] = (signature, info)
+            return info
+        info = cached[1]
+        if info.status == "running":  # its process may have died: that changes no file
+            status = run_status(path, has_epochs=info.epochs_completed > 0)
+            if status != info.status:
+                info = replace(info, status=status)
+                self._infos[path] = (signature, info)
+        return info
 
     @staticmethod
     def _runs_root() -> str:

@@ -230,3 +230,23 @@ def test_resume_restarts_a_run_killed_before_its_first_checkpoint(qtbot, window,
     assert [r["epoch"] for r in read_metrics(run, kind="epoch")] == [1]
     qtbot.waitUntil(lambda: [r.status for r in view.runs] == ["completed"], timeout=5000)
     assert [r.path for r in view.runs] == [str(run)]  # the same folder, no new run
+
+
+def test_refresh_reads_only_the_runs_that_changed(qtbot, window, monkeypatch):
+    import cnn_studio.core.runs as runs
+    from cnn_studio.paths import runs_dir
+
+    a = _fake_run(runs_dir(), "20250101-000000-a", [0.3, 0.5])
+    _fake_run(runs_dir(), "20250101-000001-b", [0.4, 0.6])
+    view = window.runs_view
+    view.refresh()
+    reads: list[str] = []
+    real = runs.run_info
+    monkeypatch.setattr(runs, "run_info", lambda path: reads.append(str(path)) or real(path))
+    view.refresh()
+    assert reads == [] and view.table.rowCount() == 2
+    with open(a / "metrics.jsonl", "a") as f:
+        f.write(json.dumps({"kind": "epoch", "epoch": 3, "heldout_accuracy": 0.7}) + "\n")
+    view.refresh()
+    assert reads == [str(a)]
+    assert {r.path: r.epochs_completed for r in view.runs}[str(a)] == 2  # completed runs keep summary.json's count
