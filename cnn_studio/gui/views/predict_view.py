@@ -389,6 +389,11 @@ class PredictView(QWidget):
             self.export_csv(path)
             self.status_label.setText(self.tr("Saved {0}.").format(path))
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override: a run renamed meanwhile shows its new name
+        super().showEvent(event)
+        if self._predictor is not None:
+            self.model_label.setText(self.captions.model_text(self._predictor))
+
     # --- drag and drop ---------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if has_local_paths(event.mimeData()):

@@ -163,3 +163,7 @@ def test_model_label_names_the_run_not_just_best_pt(qtbot, tmp_path):
         assert widget.model_label.text() == "Model: best.pt of the run baseline, no augmentation (simple_cnn, 3 classes)"
         assert "with best.pt of the run baseline, no augmentation" in widget.empty.text()
         assert json.loads((run / "run_meta.json").read_text())["name"] == "baseline, no augmentation"
+        update_run_meta(run, name="renamed in the Runs view")
+        widget.hide()
+        widget.show()  # the tab shown again
+        assert widget.model_label.text().startswith("Model: best.pt of the run renamed in the Runs view (")
