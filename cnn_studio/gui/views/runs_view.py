@@ -185,6 +185,9 @@ class RunsView(QWidget):
     def refresh(self) -> None:
         """Re-read the run folders (keeping the selection) and watch them for changes."""
         self._refresh_timer.stop()
+        if self.table.state() == QAbstractItemView.State.EditingState:  # a rename in progress: after it
+            self.schedule_refresh()
+            return
         selected = set(self.selected_paths())
         self.runs = self.run_folders()
         self.table.blockSignals(True)

@@ -113,6 +113,7 @@ class ModelExportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("modelExportDialog")
         self.setWindowTitle(self.tr("Export model"))
+        self.setMinimumWidth(600)
         self.run_dir = str(run_dir)
         self._runner = JobRunner(self)
         layout = QVBoxLayout(self)

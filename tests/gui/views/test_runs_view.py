@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from cnn_studio.core.errors import UserError
 
@@ -95,7 +96,10 @@ def test_columns_rename_and_notes_are_stored_in_the_run(qtbot, window):
     view.rename_selected()
     editor = view.table.viewport().focusWidget()
     assert editor is not None and editor is not view.table.viewport()
-    view.table.item(0, 0).setText("no BN, baseline")
+    view.refresh()  # e.g. a checkpoint written meanwhile: the open editor survives, the re-read waits
+    assert view.table.state() == view.table.State.EditingState and view._refresh_timer.isActive()
+    editor.setText("no BN, baseline")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: read_run_meta(run).name == "no BN, baseline", timeout=3000)
     qtbot.waitUntil(lambda: view.table.item(0, 0).text() == "no BN, baseline", timeout=3000)
     assert view.selected_paths() == [str(run)] and run.is_dir()
