@@ -100,7 +100,8 @@ class PredictView(QWidget):
         self._runner.shutdown()
 
     # --- layout ----------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_bar(self) -> QHBoxLayout:
+        """The model label and the buttons above the results."""
         bar = QHBoxLayout()
         self.model_label = QLabel(self.tr("Model: the bundled ImageNet EfficientNet-Lite0"))
         self.model_label.setObjectName("predictModelLabel")
@@ -124,7 +125,10 @@ class PredictView(QWidget):
         for button in (self.open_checkpoint_button, self.imagenet_button, self.open_images_button,
                        self.open_folder_button, self.export_button):
             bar.addWidget(button)
+        return bar
 
+    def _build(self) -> None:
+        bar = self._build_bar()
         status = QHBoxLayout()
         self.status_label = QLabel(self.tr("Drop images or a folder anywhere here."))
         self.status_label.setObjectName("predictStatus")
@@ -284,11 +288,7 @@ class PredictView(QWidget):
 
     def _show_evaluation(self) -> None:
         """The dropped folder has class sub-folders: show its accuracy and confusion matrix."""
-        from cnn_studio.core.folder_eval import evaluate_predictions
-
-        evaluation = evaluate_predictions(self.results(), self._labels, self._predictor.class_names)
-        self.evaluation.show_evaluation(evaluation, Path(self._folder).name)
-        self.evaluation.setVisible(True)
+        self.evaluation.evaluate(self.results(), self._labels, self._predictor.class_names, Path(self._folder).name)
         total = max(self.side.height(), CARD_HEIGHT + 300)
         self.side.setSizes([CARD_HEIGHT, total - CARD_HEIGHT])
 

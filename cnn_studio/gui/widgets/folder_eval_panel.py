@@ -39,6 +39,13 @@ class FolderEvaluationPanel(QWidget):
         layout.addWidget(self.confusion, 1)
         self.evaluation: Any = None
 
+    def evaluate(self, results: Any, labels: dict[str, int], class_names: Any, folder_name: str) -> None:
+        """Compare ``results`` with the folder's ``labels`` (``core.folder_eval``), show it, and become visible."""
+        from cnn_studio.core.folder_eval import evaluate_predictions
+
+        self.show_evaluation(evaluate_predictions(results, labels, class_names), folder_name)
+        self.setVisible(True)
+
     def show_evaluation(self, evaluation: Any, folder_name: str) -> None:
         """Show the accuracy and the confusion matrix of ``evaluation`` (of the folder ``folder_name``)."""
         self.evaluation = evaluation
