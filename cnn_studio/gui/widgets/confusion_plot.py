@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QFont, QFontMetrics
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -26,17 +26,57 @@ def elide_labels(names: Sequence[str], width_px: float, font: QFont) -> list[str
     return [metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(width_px)) for name in names]
 
 
+class ClassAxis(pg.AxisItem):
+    """A bottom axis whose class names stand upright (turned 90°) when they are wider than their cells."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.upright = False
+
+    def set_upright(self, upright: bool, longest_px: float = 0.0) -> None:
+        """Turn the labels upright (reserving ``longest_px`` of height for them) or back to horizontal."""
+        height = None
+        if upright:
+            label = self.label.boundingRect().height() * 0.8 if self.label.isVisible() else 0.0
+            height = int(longest_px + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1] + label + 6)
+        if upright != self.upright or height != self.fixedHeight:
+            self.upright = upright
+            self.setHeight(height)
+            self.picture = None
+            self.update()
+
+    def drawPicture(self, p: Any, axisSpec: Any, tickSpecs: Any, textSpecs: Any) -> None:  # noqa: N802, N803
+        if not self.upright:
+            super().drawPicture(p, axisSpec, tickSpecs, textSpecs)
+            return
+        super().drawPicture(p, axisSpec, tickSpecs, [])  # the line and the ticks; pen and font for the text
+        view = self.linkedView()
+        if view is None or not self._tickLevels:
+            return
+        top = max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1]
+        height = QFontMetrics(p.font()).height()
+        for value, text in self._tickLevels[0]:
+            x = self.mapFromScene(view.mapViewToScene(QPointF(value, 0))).x()
+            p.save()
+            p.translate(x, top)
+            p.rotate(-90)  # reads upwards, ending at its tick
+            p.drawText(QRectF(-4 * LEFT_LABEL_PX, -height / 2, 4 * LEFT_LABEL_PX, height),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+            p.restore()
+
+
 class ConfusionPlot(pg.PlotWidget):
     """A heatmap with counts; emits (true index, predicted index) when a cell is clicked.
 
-    Class names on the axes are elided to the width of their cell (so long names never overlap);
-    hovering a cell or an axis label shows the full names in a tooltip.
+    Class names on the bottom axis stand upright when they are wider than their cells; names longer
+    than ``LEFT_LABEL_PX`` (and names in cells too narrow for a line of text) are elided, so labels
+    never overlap. Hovering a cell or an axis label shows the full names in a tooltip.
     """
 
     cell_clicked = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"bottom": ClassAxis()})
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
@@ -107,9 +147,17 @@ class ConfusionPlot(pg.PlotWidget):
             self.getAxis("bottom").setTicks([[]])
             self.getAxis("left").setTicks([[]])
             return
-        font = self.getAxis("bottom").style.get("tickFont") or self.font()
+        axis = self.getAxis("bottom")
+        font = axis.style.get("tickFont") or self.font()
+        metrics = QFontMetrics(font)
+        widest = max(metrics.horizontalAdvance(c) for c in self._classes)
         cell = self._cell_px()
-        bottom = elide_labels(self._classes, cell - 4 if cell else LEFT_LABEL_PX, font)
+        if cell and widest + 6 > cell and cell >= metrics.height():  # too wide to lie, room to stand
+            bottom = elide_labels(self._classes, LEFT_LABEL_PX, font)
+            axis.set_upright(True, min(widest, LEFT_LABEL_PX))
+        else:
+            bottom = elide_labels(self._classes, cell - 4 if cell else LEFT_LABEL_PX, font)
+            axis.set_upright(False)
         left = elide_labels(self._classes, LEFT_LABEL_PX, font)
         self.getAxis("bottom").setTicks([[(k + 0.5, t) for k, t in enumerate(bottom)]])
         self.getAxis("left").setTicks([[(k + 0.5, t) for k, t in enumerate(left)]])
