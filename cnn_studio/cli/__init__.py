@@ -16,7 +16,7 @@ from typing import Sequence
 from cnn_studio import __version__
 
 # Subcommand modules, in the order ``--help`` lists them.
-_COMMAND_MODULES = ("gui", "predict", "models", "scan", "convert_cifar", "train", "export",)  # each subcommand module adds its name here
+_COMMAND_MODULES = ("gui", "predict", "models", "scan", "convert_cifar", "train", "export", "lab",)  # each subcommand module adds its name here
 
 EXIT_USER_ERROR = 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a reader that went away
@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the app on the bundled demo dataset")
     parser.add_argument("--self-test", action="store_true",
                         help="check the installation offscreen (window, scan, a short training run, predictions)")
+    from cnn_studio.cli.gui import add_lang_option
+
+    add_lang_option(parser)  # `cnn-studio --lang ko` (the GUI is the default command)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         module = importlib.import_module(f"cnn_studio.cli.{name}")
@@ -60,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from cnn_studio.cli.gui import run_gui
 
-            return run_gui(demo=args.demo, dataset=None)
+            return run_gui(demo=args.demo, dataset=None, language=args.lang)
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit flush
         return code

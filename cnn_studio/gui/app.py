@@ -1,4 +1,4 @@
-"""Start the desktop app: ``run_app(demo=False, dataset=None) -> int``."""
+"""Start the desktop app: ``run_app(demo=False, dataset=None, language=None) -> int``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
+from cnn_studio.gui.i18n import setup_language
 from cnn_studio.gui.platform_check import EXIT_MISSING_LIBRARIES
 from cnn_studio.gui.settings import APPLICATION, ORGANIZATION
 
@@ -66,8 +67,8 @@ def xcb_libraries_problem() -> str | None:
     return check_xcb_platform(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
 
 
-def run_app(demo: bool = False, dataset: str | None = None) -> int:
-    """Open the main window (on the demo dataset, or on ``dataset``); return the exit code.
+def run_app(demo: bool = False, dataset: str | None = None, language: str | None = None) -> int:
+    """Open the main window (on the demo dataset, or on ``dataset``; in ``language`` if given); return the exit code.
 
     On Linux/X11 it first checks the system libraries of Qt's xcb plugin: when some are missing it
     prints the install command and returns 1 (Qt would abort with a misleading message).
@@ -78,6 +79,7 @@ def run_app(demo: bool = False, dataset: str | None = None) -> int:
         return EXIT_MISSING_LIBRARIES
     app = make_application()
     install_excepthook()
+    setup_language(app, language)  # before any widget exists: translators and a Hangul-capable font
     from cnn_studio.gui.main_window import MainWindow
 
     window = MainWindow()

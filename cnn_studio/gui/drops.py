@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QTabWidget
 
 from cnn_studio.core.data.decode import is_image_name
 from cnn_studio.gui.views.predict_view import PredictView
-from cnn_studio.gui.widgets.common import plural
+from cnn_studio.gui.widgets.image_tools import english_plural
 
 
 class DropRouter(QObject):
@@ -49,8 +49,8 @@ class DropRouter(QObject):
         elif images:
             tabs.setCurrentWidget(predict)
             predict.add_paths(images)
-            message = self.tr("Classifying {images} in the Predict tab.").format(
-                images=plural(len(images), self.tr("image"), self.tr("images")))
+            message = english_plural(self.tr("Classifying %n image(s) in the Predict tab.", "", len(images)),
+                                     len(images))
         else:
             message = self.tr("Nothing to open: drop a dataset folder, or image files to classify them.")
         self.message.emit(message)

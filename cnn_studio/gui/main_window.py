@@ -27,6 +27,7 @@ from cnn_studio.gui.config_files import ConfigFiles
 from cnn_studio.gui.controller import Controller
 from cnn_studio.gui.dataset_loading import DatasetLoader
 from cnn_studio.gui.drops import DropRouter
+from cnn_studio.gui.i18n import active_language
 from cnn_studio.gui.jobs import Job, JobContext, JobFailure
 from cnn_studio.gui.run_selection import RunSelection
 from cnn_studio.gui.session import Session
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = settings or AppSettings()
         self.session = Session(self)
+        self.session.set_language(active_language())  # the language gui/i18n.py installed at start-up
         self.controller = Controller(self)
         self._close_requested = False
         self._ready_reason = ""

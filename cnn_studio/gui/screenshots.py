@@ -1,8 +1,9 @@
-"""Render the main window's views to PNG offscreen: ``python -m cnn_studio.gui.screenshots docs``.
+"""Render the main window's views to PNG offscreen: ``python -m cnn_studio.gui.screenshots docs [--lang ko]``.
 
 Opens the demo dataset, trains the small CNN for a few epochs, and saves the window at 1280x800
-with each of the Dataset, Model, Train, Runs and Results tabs (a confusion cell selected, its
-images with Grad-CAM).
+with each of the Dataset, Model, Train, Runs (the run named and annotated, train and held-out error),
+Results (a confusion cell selected, its images with Grad-CAM) and Predict (the demo's test folder:
+its accuracy and confusion matrix) tabs; with ``--lang ko`` in Korean, every tab (Inspect too), into ``docs/ko``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from pathlib import Path
 
 VIEWS = (("dataset_view", "dataset.png"), ("train_view", "train.png"), ("runs_view", "runs.png"),
          ("results_view", "results.png"), ("predict_view", "predict.png"), ("model_view", "model.png"))
+ALL_VIEWS = VIEWS + (("inspect_view", "inspect.png"),)
 
 
-def render(out_dir: str, epochs: int = 4) -> list[Path]:
-    """Write the screenshots into ``out_dir``; return their paths."""
+def render(out_dir: str, epochs: int = 4, language: str | None = None,
+           views: tuple[tuple[str, str], ...] = VIEWS) -> list[Path]:
+    """Write the screenshots (of ``views``, in ``language`` when given) into ``out_dir``; return their paths."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     base = tempfile.mkdtemp(prefix="cnn-studio-shots-")
     for kind in ("DATA", "CACHE", "RUNS"):
@@ -27,6 +30,10 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
     from cnn_studio.gui.main_window import MainWindow
 
     app = make_application()
+    if language:
+        from cnn_studio.gui.i18n import setup_language
+
+        setup_language(app, language)
     window = MainWindow()
     window.resize(1280, 800)
     window.show()
@@ -57,16 +64,16 @@ def render(out_dir: str, epochs: int = 4) -> list[Path]:
             results.select_cell(*max(off, key=lambda ij: matrix[ij[0]][ij[1]]))
             results.cell_gradcam.toggle.setChecked(True)  # the cell's images with their Grad-CAM
             wait(lambda: not results.is_busy(), timeout=120.0)
-    _predict_labelled_folder(window.predict_view, wait)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for attr, name in VIEWS:
+    for attr, name in views:
         if attr == "model_view":  # transfer learning: pretrained backbone, last stage + head trainable
             view = window.model_view
             view.select_model("efficientnet_lite0")
             view.pretrained.setCurrentIndex(view.pretrained.findData("imagenet"))
             view.apply_preset("last-stage")
+        _prepare_extra_view(window, attr, wait)
         window.tabs.setCurrentWidget(getattr(window, attr))
         for _ in range(10):
             app.processEvents()
@@ -100,6 +107,21 @@ def _predict_labelled_folder(predict_view, wait) -> None:
     wait(lambda: len(predict_view.results()) == total and not predict_view.is_busy(), timeout=120.0)
 
 
+def _prepare_extra_view(window, attr: str, wait) -> None:  # noqa: ANN001 - window and waiter of render()
+    """Give the Inspect and Predict views something to show: a demo image, the demo's labelled test folder."""
+    from cnn_studio.paths import demo_dataset_dir
+
+    images = sorted((demo_dataset_dir() / "test").glob("*/*_0000.png"))
+    if attr == "inspect_view" and images and hasattr(window.inspect_view, "set_image_path"):
+        window.inspect_view.set_image_path(str(images[1]))
+        wait(lambda: not window.inspect_view.is_busy(), timeout=120.0)
+    elif attr == "predict_view":
+        _predict_labelled_folder(window.predict_view, wait)
+
+
 if __name__ == "__main__":
-    for p in render(sys.argv[1] if len(sys.argv) > 1 else "docs"):
+    args = sys.argv[1:]
+    lang = args[args.index("--lang") + 1] if "--lang" in args else None
+    rest = [a for i, a in enumerate(args) if a != "--lang" and (i == 0 or args[i - 1] != "--lang")]
+    for p in render(rest[0] if rest else "docs", language=lang, views=ALL_VIEWS if lang else VIEWS):
         print(p)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStyle, QTabWidget
 
 from cnn_studio.core.session import TrainingState
+from cnn_studio.gui.i18n import add_language_menu
 from cnn_studio.gui.settings import AppSettings
 
 
@@ -47,7 +48,6 @@ class WindowActions(QObject):
         self._host, self._settings, self._commands = host, settings, commands
         window = host
         style = host.style()
-        tr = self.tr
 
         def action(text: str, name: str, slot, shortcut=None, icon=None) -> QAction:
             a = QAction(text, window)
@@ -60,46 +60,48 @@ class WindowActions(QObject):
             return a
 
         sp = QStyle.StandardPixmap
-        self.open_dataset = action(tr("&Open dataset…"), "actionOpenDataset", commands.open_dataset,
+        self.open_dataset = action(self.tr("&Open dataset…"), "actionOpenDataset", commands.open_dataset,
                                    QKeySequence.StandardKey.Open, sp.SP_DirOpenIcon)
-        self.open_demo = action(tr("Open &demo dataset"), "actionOpenDemo", commands.open_demo)
-        self.open_run = action(tr("Open run &folder…"), "actionOpenRun", commands.open_run)
-        self.load_config = action(tr("&Load config…"), "actionLoadConfig", commands.load_config)
-        self.save_config = action(tr("&Save config…"), "actionSaveConfig", commands.save_config,
+        self.open_demo = action(self.tr("Open &demo dataset"), "actionOpenDemo", commands.open_demo)
+        self.open_run = action(self.tr("Open run &folder…"), "actionOpenRun", commands.open_run)
+        self.load_config = action(self.tr("&Load config…"), "actionLoadConfig", commands.load_config)
+        self.save_config = action(self.tr("&Save config…"), "actionSaveConfig", commands.save_config,
                                   QKeySequence.StandardKey.Save)
-        self.export = action(tr("&Export for a server (config + torchrun)…"), "actionExport",
+        self.export = action(self.tr("&Export for a server (config + torchrun)…"), "actionExport",
                              commands.export)
-        self.export_model = action(tr("Export &model (ONNX, TorchScript)…"), "actionExportModel",
+        self.export_model = action(self.tr("Export &model (ONNX, TorchScript)…"), "actionExportModel",
                                    commands.export_model)
-        self.quit = action(tr("&Quit"), "actionQuit", commands.quit, QKeySequence.StandardKey.Quit)
-        self.start = action(tr("&Start training"), "actionStart", commands.start, "F5", sp.SP_MediaPlay)
-        self.pause = action(tr("&Pause / resume"), "actionPause", commands.toggle_pause, "F6", sp.SP_MediaPause)
-        self.stop = action(tr("S&top training"), "actionStop", commands.stop, "Shift+F5", sp.SP_MediaStop)
+        self.quit = action(self.tr("&Quit"), "actionQuit", commands.quit, QKeySequence.StandardKey.Quit)
+        self.start = action(self.tr("&Start training"), "actionStart", commands.start, "F5", sp.SP_MediaPlay)
+        self.pause = action(self.tr("&Pause / resume"), "actionPause", commands.toggle_pause, "F6", sp.SP_MediaPause)
+        self.stop = action(self.tr("S&top training"), "actionStop", commands.stop, "Shift+F5", sp.SP_MediaStop)
         self.start.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+Return")])
 
         bar = window.menuBar()
-        file_menu = bar.addMenu(tr("&File"))
+        file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.open_dataset, self.open_demo])
-        self.recent_menu = file_menu.addMenu(tr("Recent datasets"))
+        self.recent_menu = file_menu.addMenu(self.tr("Recent datasets"))
         self.recent_menu.setObjectName("recentMenu")
         file_menu.addSeparator()
         file_menu.addActions([self.open_run, self.load_config, self.save_config, self.export])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
-        train_menu = bar.addMenu(tr("&Train"))
+        train_menu = bar.addMenu(self.tr("&Train"))
         train_menu.addActions([self.start, self.pause, self.stop])
-        runs_menu = bar.addMenu(tr("&Runs"))
+        runs_menu = bar.addMenu(self.tr("&Runs"))
         runs_menu.setObjectName("runsMenu")
         runs_menu.addActions([self.open_run, self.export_model, self.export])
-        view_menu = bar.addMenu(tr("&View"))
+        view_menu = bar.addMenu(self.tr("&View"))
         for i in range(tabs.count()):
             a = action(tabs.tabText(i), f"actionView{i}", lambda _=False, i=i: tabs.setCurrentIndex(i),
                        f"Ctrl+{i + 1}")
             view_menu.addAction(a)
-        help_menu = bar.addMenu(tr("&Help"))
-        help_menu.addAction(action(tr("&About CNN Studio"), "actionAbout", self._about))
+        view_menu.addSeparator()
+        add_language_menu(view_menu, settings.path)  # View > Language (System / English / 한국어)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(action(self.tr("&About CNN Studio"), "actionAbout", self._about))
 
-        toolbar = window.addToolBar(tr("Main"))
+        toolbar = window.addToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.addActions([self.open_dataset, self.start, self.pause, self.stop])

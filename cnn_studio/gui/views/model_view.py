@@ -9,20 +9,23 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
 from cnn_studio.core.config import FreezeConfig
 from cnn_studio.core.models.freezing import BUTTON_PRESETS, PRESETS
+from cnn_studio.gui.i18n import core_text
 from cnn_studio.gui.widgets.common import format_count, set_names
 from cnn_studio.gui.widgets.layer_tree import PATH_ROLE, LayerTree
 from cnn_studio.gui.widgets.weights_picker import WeightsPicker
 
 FAMILY_TITLES = {
-    "basics": "Basics", "vgg": "VGG", "resnet_cifar": "ResNet for CIFAR",
-    "plain_cifar": "Plain nets (no shortcuts)", "transfer": "Transfer learning backbones",
+    "basics": QT_TRANSLATE_NOOP("ModelView", "Basics"), "vgg": "VGG",
+    "resnet_cifar": QT_TRANSLATE_NOOP("ModelView", "ResNet for CIFAR"),
+    "plain_cifar": QT_TRANSLATE_NOOP("ModelView", "Plain nets (no shortcuts)"),
+    "transfer": QT_TRANSLATE_NOOP("ModelView", "Transfer learning backbones"),
 }
 
 
@@ -124,8 +127,9 @@ class ModelView(QWidget):
         self.preset_buttons: dict[str, QPushButton] = {}
         for key in BUTTON_PRESETS:
             preset = PRESETS[key]
-            button = set_names(QPushButton(self.tr(preset.label)), f"preset_{key}", self.tr(preset.label))
-            button.setToolTip(self.tr(preset.explanation))
+            label = core_text(preset.label)  # core texts: translated in the "core" context
+            button = set_names(QPushButton(label), f"preset_{key}", label)
+            button.setToolTip(core_text(preset.explanation))
             button.clicked.connect(lambda _=False, k=key: self.apply_preset(k))
             presets.addWidget(button)
             self.preset_buttons[key] = button
@@ -181,9 +185,9 @@ class ModelView(QWidget):
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.picker.addTopLevelItem(group)
                 groups[info.family] = group
-            item = QTreeWidgetItem([info.title or info.name])
+            item = QTreeWidgetItem([core_text(info.title) or info.name])
             item.setData(0, PATH_ROLE, info.name)
-            item.setToolTip(0, info.description)
+            item.setToolTip(0, core_text(info.description))
             group.addChild(item)
         self.picker.expandAll()
 
@@ -221,7 +225,7 @@ class ModelView(QWidget):
         self.info = get_model_info(name)
         info = self.info
         self.info_label.setText(self.tr("<b>{title}</b><br>{description}<br>Input {size}×{size} px · pretrained "
-                                        "weights: {pre}").format(title=info.title, description=info.description,
+                                        "weights: {pre}").format(title=core_text(info.title), description=core_text(info.description),
                                                                  size=info.input_size,
                                                                  pre=self.tr("yes") if info.has_pretrained else self.tr("no")))
         self.weights.set_model(info)
@@ -264,7 +268,7 @@ class ModelView(QWidget):
                 else:
                     from cnn_studio.core.errors import ModelError
 
-                    raise ModelError("Select a layer in the tree first, then press 'Train from selected layer'.")
+                    raise ModelError(self.tr("Select a layer in the tree first, then press 'Train from selected layer'."))
         if preset == "custom":
             preset = "full"
         for p in self.model.parameters():
@@ -272,7 +276,7 @@ class ModelView(QWidget):
         apply_freeze(self.model, FreezeConfig(preset=preset, trainable_from=trainable_from,
                                               bn_policy=self.bn_policy.currentData()), self.info)
         self._preset, self._trainable_from, self._custom = preset, trainable_from, False
-        self.layer_tree.sync_from_model(self._preset)
+        self.layer_tree.sync_from_model(core_text(PRESETS[preset].label) if preset in PRESETS else preset)
         self._update_freeze_note()
         self.freeze_changed.emit()
 

@@ -48,11 +48,10 @@ class RunsView(QWidget):
         self.settings = settings
         self.runs: list[Any] = []
         self._infos: dict[str, tuple[Any, Any]] = {}  # run folder -> (run_signature, RunInfo) of the last read
-        tr = self.tr
-        self.columns = (tr("Name"), tr("Model"), tr("Status"), tr("Model options"), tr("Dataset"), tr("Epochs"),
-                        tr("Best held-out"), tr("Test"), tr("Created"))
-        self.status_words = {"completed": tr("completed"), "stopped": tr("stopped"), "failed": tr("failed"),
-                             "running": tr("running"), "interrupted": tr("interrupted"), "unknown": tr("unknown")}
+        self.columns = (self.tr("Name"), self.tr("Model"), self.tr("Status"), self.tr("Model options"), self.tr("Dataset"), self.tr("Epochs"),
+                        self.tr("Best held-out"), self.tr("Test"), self.tr("Created"))
+        self.status_words = {"completed": self.tr("completed"), "stopped": self.tr("stopped"), "failed": self.tr("failed"),
+                             "running": self.tr("running"), "interrupted": self.tr("interrupted"), "unknown": self.tr("unknown")}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(self._build_buttons())
@@ -66,7 +65,8 @@ class RunsView(QWidget):
         split.addWidget(top)
         self.overlay = RunsOverlay()
         self.overlay.metric_changed.connect(lambda _key: self._update_overlay())
-        self.metric, self.plot = self.overlay.metric, self.overlay.plot
+        # not ``self.metric``: that would shadow QWidget.metric(), which Qt calls when the font changes
+        self.overlay_metric, self.plot = self.overlay.overlay_metric, self.overlay.plot
         split.addWidget(self.overlay)
         split.setSizes([300, 420])
         layout.addWidget(split, 1)
@@ -85,7 +85,6 @@ class RunsView(QWidget):
 
     def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
-        tr = self.tr
 
         def button(text: str, name: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
             b = set_names(QPushButton(text), name, text.rstrip("…"))
@@ -94,16 +93,16 @@ class RunsView(QWidget):
             buttons.addWidget(b)
             return b
 
-        button(tr("Refresh"), "refreshRunsButton", self.refresh)
-        button(tr("Open run folder…"), "openRunFolderButton", self.choose_run_folder)
-        self.rename_button = button(tr("Rename…"), "renameRunButton", self.rename_selected,
-                                    tr("Give the run a name of your own (F2); its folder keeps its name."))
-        self.reveal_button = button(tr("Show in file manager"), "revealRunButton", self.reveal_selected)
-        self.resume_button = button(tr("Resume"), "resumeRunButton", self._resume_selected,
-                                    tr("Continue an interrupted or stopped run from its last checkpoint."))
-        self.export_model_button = button(tr("Export model…"), "exportModelButton", self._export_model_selected,
-                                          tr("Save the run's model as ONNX or TorchScript for deployment."))
-        button(tr("Export for a server…"), "exportButton", self.export_requested)
+        button(self.tr("Refresh"), "refreshRunsButton", self.refresh)
+        button(self.tr("Open run folder…"), "openRunFolderButton", self.choose_run_folder)
+        self.rename_button = button(self.tr("Rename…"), "renameRunButton", self.rename_selected,
+                                    self.tr("Give the run a name of your own (F2); its folder keeps its name."))
+        self.reveal_button = button(self.tr("Show in file manager"), "revealRunButton", self.reveal_selected)
+        self.resume_button = button(self.tr("Resume"), "resumeRunButton", self._resume_selected,
+                                    self.tr("Continue an interrupted or stopped run from its last checkpoint."))
+        self.export_model_button = button(self.tr("Export model…"), "exportModelButton", self._export_model_selected,
+                                          self.tr("Save the run's model as ONNX or TorchScript for deployment."))
+        button(self.tr("Export for a server…"), "exportButton", self.export_requested)
         buttons.addStretch(1)
         return buttons
 

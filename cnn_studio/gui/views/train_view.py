@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit,
                                QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from cnn_studio.core.session import TrainingState
-from cnn_studio.gui.widgets.common import format_seconds, plural, set_names
+from cnn_studio.gui.widgets.common import format_seconds, set_names
+from cnn_studio.gui.widgets.image_tools import english_plural
 from cnn_studio.gui.widgets.plots import (PALETTE, SeriesBuffer, make_curve, make_plot, set_range_from_zero,
                                           use_log_y)
 from cnn_studio.gui.widgets.train_form import TrainForm
@@ -212,16 +213,15 @@ class TrainView(QWidget):
         self._start_epoch = event.start_epoch
         if self._history:  # a resumed run redoes the epochs after its checkpoint: keep only those before
             self._show_history([r for r in self._history if int(r.get("epoch", 0)) <= event.start_epoch])
-        steps = plural(event.steps_per_epoch, self.tr("step per epoch"), self.tr("steps per epoch"))
+        steps = english_plural(self.tr("%n step(s) per epoch", "", event.steps_per_epoch), event.steps_per_epoch)
         self.append_log(self.tr("Run started: {model} on {device} ({precision}), {n} training images, "
                                 "{m} {held} images, {steps} → {dir}").format(
             model=event.model_name, device=event.device, precision=event.precision, n=event.train_images,
-            m=event.heldout_images, held=event.heldout_name or self.tr("held-out"), steps=steps,
+            m=event.heldout_images, held=self._split_name(event.heldout_name), steps=steps,
             dir=event.run_dir))
         if event.start_epoch:
-            self.append_log(self.tr("Resumed after {epochs}; the earlier curves come from the run's "
-                                    "metrics.").format(epochs=plural(event.start_epoch, self.tr("epoch"),
-                                                                     self.tr("epochs"))))
+            self.append_log(english_plural(self.tr("Resumed after %n epoch(s); the earlier curves come from the "
+                                                   "run's metrics.", "", event.start_epoch), event.start_epoch))
 
     def preload_history(self, records: list[dict[str, Any]]) -> None:
         """Show a run's earlier step and epoch metrics (``core.runs.read_metrics``) before it resumes."""
@@ -274,7 +274,7 @@ class TrainView(QWidget):
         self._add_epoch(float(event.epoch), event.train_loss, event.train_accuracy, event.heldout_loss,
                         event.heldout_accuracy)
         held = (self.tr(", {name} loss {loss:.4f}, accuracy {acc:.2%}").format(
-            name=event.heldout_name, loss=event.heldout_loss, acc=event.heldout_accuracy)
+            name=self._split_name(event.heldout_name), loss=event.heldout_loss, acc=event.heldout_accuracy)
             if event.heldout_accuracy is not None else "")
         self.append_log(self.tr("Epoch {e}/{n}: train loss {tl:.4f}, accuracy {ta:.2%}{held}{best} "
                                 "({s:.1f} s, {ips:.0f} images/s)").format(
@@ -285,16 +285,29 @@ class TrainView(QWidget):
 
     def on_run_finished(self, event: Any) -> None:
         """The run ended (completed, stopped or failed)."""
-        test = self.tr(", test accuracy {acc:.2%}").format(acc=event.test_accuracy) if event.test_accuracy is not None else ""
-        epochs = plural(event.epochs_completed, self.tr("epoch"), self.tr("epochs"))
-        self.append_log(self.tr("Run {status} after {epochs}{test}. {message}").format(
-            status=event.status, epochs=epochs, test=test, message=event.message))
+        n = event.epochs_completed
+        texts = [english_plural(self.tr("Run {status} after %n epoch(s).", "", n), n).format(
+            status=self._status_name(event.status))]
+        if event.test_accuracy is not None:
+            texts.append(self.tr("Test accuracy {acc:.2%}.").format(acc=event.test_accuracy))
+        self.append_log(" ".join(texts + ([event.message] if event.message else [])))
         if event.status == "completed":
             self.run_progress.setValue(1000)
-        self.eta_label.setText(self.tr("{status} in {t}").format(status=event.status,
+        self.eta_label.setText(self.tr("{status} in {t}").format(status=self._status_name(event.status),
                                                                 t=format_seconds(event.seconds)))
         self._mark_dirty(*PLOT_CURVES)
         self.redraw(everything=True)
+
+    def _status_name(self, status: str) -> str:
+        """Return a run status (``completed``, ``stopped``, ``failed``) as a translated word."""
+        names = {"completed": self.tr("completed"), "stopped": self.tr("stopped"), "failed": self.tr("failed"),
+                 "interrupted": self.tr("interrupted")}
+        return names.get(status, status)
+
+    def _split_name(self, name: str | None) -> str:
+        """Return the held-out split's name (``val``, ``test``) translated."""
+        names = {"val": self.tr("validation"), "validation": self.tr("validation"), "test": self.tr("test")}
+        return names.get(name or "", name or self.tr("held-out"))
 
     def on_failed(self, message: str) -> None:
         """The run failed with a message."""

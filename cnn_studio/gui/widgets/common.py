@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
@@ -52,7 +52,7 @@ class ThumbnailGrid(QListWidget):
 
     item_activated = Signal(object)
 
-    def __init__(self, icon_size: int = 64, parent: QWidget | None = None) -> None:
+    def __init__(self, icon_size: int = 64, parent: QWidget | None = None, caption_lines: int = 2) -> None:
         super().__init__(parent)
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -61,9 +61,20 @@ class ThumbnailGrid(QListWidget):
         self.setWrapping(True)
         self.setSpacing(4)
         self.setIconSize(QSize(icon_size, icon_size))
-        self.setGridSize(QSize(icon_size + 28, icon_size + 34))
         self._icon_size = icon_size
+        self._caption_lines = caption_lines
+        self._fit_grid_to_font()
         self.itemClicked.connect(lambda item: self.item_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _fit_grid_to_font(self) -> None:
+        """Size each cell for the icon plus ``caption_lines`` lines of the current font (Hangul fonts are taller)."""
+        lines = self._caption_lines * self.fontMetrics().lineSpacing()
+        self.setGridSize(QSize(self._icon_size + 28, self._icon_size + 12 + lines))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_grid_to_font()
 
     def add_image(self, image: Any, caption: str, data: Any = None, tooltip: str = "") -> None:
         """Add a thumbnail from a uint8 CHW tensor/array or from a file path."""
@@ -148,4 +159,4 @@ def device_text() -> str:
         return f"GPU: {torch.cuda.get_device_name(0)}"
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         return "GPU: Apple MPS"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    return QCoreApplication.translate("MainWindow", "CPU ({n} threads)").format(n=torch.get_num_threads())

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("dialogs", text)
+
+
+_STRINGS = (QT_TRANSLATE_NOOP("dialogs", "CNN Studio"), QT_TRANSLATE_NOOP("dialogs", "Unexpected error"),
+            QT_TRANSLATE_NOOP("dialogs", "Something went wrong; the app keeps running."))  # for lupdate
 
 
 def show_error(parent: QWidget | None, message: str, details: str = "") -> None:

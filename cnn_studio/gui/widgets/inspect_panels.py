@@ -165,7 +165,7 @@ class ActivationsPanel(QWidget):
             tiles = tiles.repeat(16, axis=1).repeat(16, axis=2)
         grid = tile_images(tiles, padding=2, background=255)
         self.image.setPixmap(array_to_pixmap(grid, width=max(GRID_WIDTH, grid.shape[1])))
-        strongest = ", ".join(f"#{c} (mean {m:.2g}, {a:.2g}..{b:.2g})" for c, m, a, b in
+        strongest = ", ".join(self.tr("#{0} (mean {1:.2g}, {2:.2g}..{3:.2g})").format(c, m, a, b) for c, m, a, b in
                               zip(fm.channels[:4], fm.means[:4], fm.minimums[:4], fm.maximums[:4]))
         shown = english_plural(self.tr("{0} of %n channel(s)", "", len(fm.channels)), len(fm.channels)).format(len(maps)) \
             if len(fm.channels) > len(maps) else english_plural(self.tr("%n channel(s)", "", len(maps)), len(maps))

@@ -55,23 +55,23 @@ class RunsOverlay(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        tr = self.tr
-        self.metrics = ((ERROR_KEY, tr("train and held-out error (%)")),
-                        ("heldout_accuracy", tr("held-out accuracy")), ("train_accuracy", tr("train accuracy")),
-                        ("heldout_loss", tr("held-out loss")), ("train_loss", tr("train loss")))
+        self.overlay_metrics = ((ERROR_KEY, self.tr("train and held-out error (%)")),
+                        ("heldout_accuracy", self.tr("held-out accuracy")), ("train_accuracy", self.tr("train accuracy")),
+                        ("heldout_loss", self.tr("held-out loss")), ("train_loss", self.tr("train loss")))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        row.addWidget(QLabel(tr("Select several runs to overlay their curves:")))
-        self.metric = set_names(QComboBox(), "overlayMetric", tr("Metric to overlay"))
-        for key, text in self.metrics:
-            self.metric.addItem(text, key)
-        self.metric.setCurrentIndex(1)  # held-out accuracy: the first question about a run
-        self.metric.currentIndexChanged.connect(lambda _i: self.metric_changed.emit(self.metric.currentData()))
-        row.addWidget(self.metric)
+        row.addWidget(QLabel(self.tr("Select several runs to overlay their curves:")))
+        # not ``self.metric``: that would shadow QWidget.metric(), which Qt calls when the font changes
+        self.overlay_metric = set_names(QComboBox(), "overlayMetric", self.tr("Metric to overlay"))
+        for key, text in self.overlay_metrics:
+            self.overlay_metric.addItem(text, key)
+        self.overlay_metric.setCurrentIndex(1)  # held-out accuracy: the first question about a run
+        self.overlay_metric.currentIndexChanged.connect(lambda _i: self.overlay_metric_changed.emit(self.overlay_metric.currentData()))
+        row.addWidget(self.overlay_metric)
         row.addStretch(1)
         layout.addLayout(row)
-        self.plot = make_plot(tr("Runs compared"), tr("value"), legend=None)
+        self.plot = make_plot(self.tr("Runs compared"), self.tr("value"), legend=None)
         self.plot.setObjectName("runsOverlayPlot")
         self.legend = side_legend(self.plot)
         layout.addWidget(self.plot, 1)
@@ -80,7 +80,7 @@ class RunsOverlay(QWidget):
 
     def set_metric(self, key: str) -> None:
         """Choose the metric by key (``error``, ``heldout_accuracy``, ...)."""
-        self.metric.setCurrentIndex(self.metric.findData(key))
+        self.overlay_metric.setCurrentIndex(self.overlay_metric.findData(key))
 
     def show_runs(self, runs: Sequence[tuple[str, str]]) -> None:
         """Draw the chosen metric for ``runs``: (run folder, name shown in the legend) pairs."""
@@ -89,9 +89,9 @@ class RunsOverlay(QWidget):
         self.plot.clear()
         self.legend.clear()
         self.curves, self.thin_curves = {}, {}
-        key = self.metric.currentData()
+        key = self.overlay_metric.currentData()
         error = key == ERROR_KEY
-        self.plot.setLabel("left", self.tr("error (%)") if error else self.metric.currentText())
+        self.plot.setLabel("left", self.tr("error (%)") if error else self.overlay_metric.currentText())
         self.plot.setTitle(self.tr("Train (thin) and held-out (bold) error") if error else self.tr("Runs compared"),
                            size="10pt")
         font = QFont()

@@ -65,31 +65,31 @@ class TrainForm(QWidget):
             form.addRow(label, w)
             return w
 
-        tr = self.tr
         d = c.TrainConfig()  # the defaults of every field
-        self.epochs = spin("epochs", tr("Epochs"), 1, 100000, d.epochs)
-        self.batch_size = spin("batchSize", tr("Batch size"), 1, 65536, d.batch_size)
-        self.optimizer = combo("optimizer", tr("Optimizer"), c.OPTIMIZERS)
-        self.lr = line("learningRate", tr("Learning rate"), f"{d.optim.lr:g}",
-                       tr("A positive number below 100, e.g. 0.1 or 1e-3."))
-        self.momentum = dspin("momentum", tr("Momentum"), 0.0, 0.999, d.optim.momentum, 0.05)
-        self.weight_decay = line("weightDecay", tr("Weight decay"), f"{d.optim.weight_decay:g}",
-                                 tr("Zero or a small positive number, e.g. 5e-4."))
-        self.schedule = combo("schedule", tr("LR schedule"), c.SCHEDULES)
-        self.warmup = dspin("warmupEpochs", tr("Warm-up epochs"), 0.0, 1000.0, d.optim.warmup_epochs, 0.5)
-        self.label_smoothing = dspin("labelSmoothing", tr("Label smoothing"), 0.0, 0.99, d.optim.label_smoothing, 0.05)
-        self.translate = spin("augmentTranslate", tr("Augment: shift (px)"), 0, 64, d.data.augment_translate)
-        self.flip = set_names(QCheckBox(tr("horizontal flip")), "augmentFlip", tr("Augment: horizontal flip"))
+        self.epochs = spin("epochs", self.tr("Epochs"), 1, 100000, d.epochs)
+        self.batch_size = spin("batchSize", self.tr("Batch size"), 1, 65536, d.batch_size)
+        self.optimizer = combo("optimizer", self.tr("Optimizer"), c.OPTIMIZERS)
+        self.lr = line("learningRate", self.tr("Learning rate"), f"{d.optim.lr:g}",
+                       self.tr("A positive number below 100, e.g. 0.1 or 1e-3."))
+        self.momentum = dspin("momentum", self.tr("Momentum"), 0.0, 0.999, d.optim.momentum, 0.05)
+        self.weight_decay = line("weightDecay", self.tr("Weight decay"), f"{d.optim.weight_decay:g}",
+                                 self.tr("Zero or a small positive number, e.g. 5e-4."))
+        self.schedule = combo("schedule", self.tr("LR schedule"), c.SCHEDULES)
+        self.warmup = dspin("warmupEpochs", self.tr("Warm-up epochs"), 0.0, 1000.0, d.optim.warmup_epochs, 0.5)
+        self.label_smoothing = dspin("labelSmoothing", self.tr("Label smoothing"), 0.0, 0.99,
+                                     d.optim.label_smoothing, 0.05)
+        self.translate = spin("augmentTranslate", self.tr("Augment: shift (px)"), 0, 64, d.data.augment_translate)
+        self.flip = set_names(QCheckBox(self.tr("horizontal flip")), "augmentFlip", self.tr("Augment: horizontal flip"))
         self.flip.setChecked(d.data.augment_flip)
         self.flip.toggled.connect(self._on_edit)
-        form.addRow(tr("Augment: flip"), self.flip)
-        self.cutout = spin("cutout", tr("Augment: cutout (px)"), 0, 256, d.data.cutout)
-        self.image_size = spin("imageSize", tr("Image size"), 0, 1024, d.data.image_size or 0, tr("auto"))
-        self.input_size = spin("inputSize", tr("Input size"), 0, 1024, d.data.input_size or 0, tr("auto"))
-        self.validation = combo("validationSource", tr("Held-out set"), c.VALIDATION_SOURCES)
-        self.device = combo("device", tr("Device"), c.DEVICES)
-        self.precision = combo("precision", tr("Precision"), c.PRECISIONS)
-        self.seed = spin("seed", tr("Seed"), 0, 2**31 - 1, d.seed)
+        form.addRow(self.tr("Augment: flip"), self.flip)
+        self.cutout = spin("cutout", self.tr("Augment: cutout (px)"), 0, 256, d.data.cutout)
+        self.image_size = spin("imageSize", self.tr("Image size"), 0, 1024, d.data.image_size or 0, self.tr("auto"))
+        self.input_size = spin("inputSize", self.tr("Input size"), 0, 1024, d.data.input_size or 0, self.tr("auto"))
+        self.validation = combo("validationSource", self.tr("Held-out set"), c.VALIDATION_SOURCES)
+        self.device = combo("device", self.tr("Device"), c.DEVICES)
+        self.precision = combo("precision", self.tr("Precision"), c.PRECISIONS)
+        self.seed = spin("seed", self.tr("Seed"), 0, 2**31 - 1, d.seed)
         for widget, value in ((self.optimizer, d.optim.optimizer), (self.schedule, d.optim.schedule),
                               (self.validation, d.data.validation), (self.device, d.device),
                               (self.precision, d.precision)):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, \
     QVBoxLayout, QWidget
 
 from cnn_studio.gui.widgets.common import set_names
 
-PRETRAINED_CHOICES = (("none", "None (random initialisation)"), ("imagenet", "ImageNet"),
-                      ("file", "A weights file…"), ("checkpoint", "An earlier run's checkpoint…"))
+PRETRAINED_CHOICES = (("none", QT_TRANSLATE_NOOP("WeightsPicker", "None (random initialisation)")),
+                      ("imagenet", "ImageNet"),
+                      ("file", QT_TRANSLATE_NOOP("WeightsPicker", "A weights file…")),
+                      ("checkpoint", QT_TRANSLATE_NOOP("WeightsPicker", "An earlier run's checkpoint…")))
 
 
 class WeightsPicker(QGroupBox):

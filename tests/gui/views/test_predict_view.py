@@ -64,6 +64,7 @@ def test_drop_folder_gives_sortable_table_and_csv(qtbot, view, tmp_path):
     out = tmp_path / "predictions.csv"
     view.export_csv(out)
     # the CLI's format (core.predictions_csv): paths relative to the dropped folder, top-k, UTF-8 with BOM
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads Korean names
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
     assert len(rows) == 15 and {r["path"] for r in rows} == {p.name for p in images} | {"broken.png"}
     by_path = {r.path: r for r in view.results()}
