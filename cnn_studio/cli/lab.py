@@ -18,7 +18,8 @@ import json
 import sys
 from typing import Any
 
-from cnn_studio.cli.train import _install_sigint, _json_safe
+from cnn_studio.cli.stop_signals import StopSignals
+from cnn_studio.cli.train import _json_safe
 
 EXIT_STOPPED = 130
 
@@ -71,14 +72,8 @@ def run_experiment(args: argparse.Namespace) -> int:
           f"{plan.data.train_images} training images, {format_duration(plan.estimate_seconds)} on a 2-core CPU"
           f"{kept}; folder {plan.folder}", file=sys.stderr, flush=True)
     control = _QueueControl(job)
-    previous = _install_sigint(control)
-    try:
+    with StopSignals(control):  # Ctrl-C, SIGTERM, SIGHUP stop the queue; finished runs are kept
         result = job.run(on_event=_print_event)
-    finally:
-        if previous is not None:
-            import signal
-
-            signal.signal(signal.SIGINT, previous)
     data = result.to_dict()
     if args.json:
         print(json.dumps(_json_safe(data), ensure_ascii=False), flush=True)

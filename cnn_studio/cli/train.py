@@ -167,6 +167,12 @@ def run_train(args: argparse.Namespace) -> int:
         except Cancelled:  # stopped while the dataset was opened: nothing was trained or written
             print("stopped before training started", file=sys.stderr, flush=True)
             return signals.exit_code(EXIT_STOPPED)
+        # Still inside: a signal while the result is printed must not kill the process (the run is saved).
+        return _report(result, args, rank, signals)
+
+
+def _report(result: Any, args: argparse.Namespace, rank: int, signals: StopSignals) -> int:
+    """Print the run's result (JSON line or summary) and errors; return the exit code."""
     if rank != 0:  # torchrun's other ranks: only their errors
         if result.status == "failed":
             print(f"error (rank {rank}): {result.message}", file=sys.stderr, flush=True)

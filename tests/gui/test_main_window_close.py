@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cnn_studio.core import runs
 from cnn_studio.core.checkpoint import load_checkpoint
+from cnn_studio.core.training.events import RunFinished
 from tests.gui.conftest import configure_tiny_run, wait_for_dataset
 
 
@@ -15,7 +16,7 @@ def test_close_right_after_start_keeps_a_resumable_checkpoint(qtbot, window, tin
     wait_for_dataset(qtbot, w)
     configure_tiny_run(w, epochs=200, batch_size=4)
     finished: list = []
-    w.controller.run_finished.connect(finished.append)
+    w.controller.subscribe(RunFinished, finished.append)
     dialogs.answer = dialogs.answer.Yes
     w.start_training()
     w.close()  # before a single batch could finish

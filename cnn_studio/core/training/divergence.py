@@ -1,8 +1,9 @@
 """Divergence: a run whose loss or weights have blown up ends ``failed`` with advice, at once.
 
 A bare NaN loss is only the last symptom. Far earlier, with a learning rate far too high, the
-loss can climb to 1e24 while staying finite, or BatchNorm's running variance can overflow (the
-held-out loss then reads 1e12 while the training loss still looks sane). :class:`DivergenceGuard`
+training loss can climb to 1e24 while staying finite, or BatchNorm's running variance can
+overflow. A huge but finite held-out loss alone is not treated as divergence (BatchNorm statistics
+of a short run on a tiny set give 1e12 and recover); a NaN held-out loss is. :class:`DivergenceGuard`
 checks the losses at every progress report and epoch end, and the weights and BatchNorm
 statistics at every epoch end and before every checkpoint, so a diverged run never overwrites
 its last good checkpoint and never reports ``completed``.
@@ -41,7 +42,8 @@ class DivergenceGuard:
             if loss is not None and what != "training loss":
                 raise Diverged(self.message(epoch, f"the {what} became NaN or infinite", kept))
             return
-        if loss > self.limit:
+        # A huge held-out loss alone (BatchNorm statistics of a short, tiny run) is not divergence.
+        if loss > self.limit and what == "training loss":
             raise Diverged(self.message(
                 epoch, f"the {what} reached {loss:.3g}, over {EXPLODE_FACTOR:g}x its starting value "
                        f"of about {self.start_loss:.2f}", kept))
