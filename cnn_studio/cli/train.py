@@ -161,6 +161,11 @@ def run_train(args: argparse.Namespace) -> int:
         cfg = build_config(args)
         if args.resume:
             cfg = resume_settings(args)
+        if cfg is not None and rank == 0:  # None: a resume reads the run's own config
+            from cnn_studio.core.training.optim import schedule_warnings
+
+            for warning in schedule_warnings(cfg.optim, cfg.epochs):
+                print(f"warning: {warning.message}", file=sys.stderr, flush=True)
         printer = JsonLinesPrinter() if args.json else ProgressPrinter(sys.stderr.isatty())
         try:
             result = train(cfg, callbacks=[printer], control=control, resume_from=args.resume)

@@ -76,11 +76,15 @@ class MainWindow(QMainWindow):
         self.results_view = ResultsView()
         self.inspect_view = InspectView()
         self.predict_view = PredictView()
-        for widget, title in ((self.dataset_view, self.tr("1 Dataset")), (self.model_view, self.tr("2 Model")),
-                              (self.train_view, self.tr("3 Train")), (self.runs_view, self.tr("Runs")),
-                              (self.results_view, self.tr("Results")), (self.inspect_view, self.tr("Inspect")),
-                              (self.predict_view, self.tr("Predict"))):
-            self.tabs.addTab(widget, title)
+        # Every tab numbered as its shortcut (Ctrl+1..7, the View menu), and the shortcut in its tooltip.
+        for i, (widget, title) in enumerate(((self.dataset_view, self.tr("Dataset")), (self.model_view, self.tr("Model")),
+                                             (self.train_view, self.tr("Train")), (self.runs_view, self.tr("Runs")),
+                                             (self.results_view, self.tr("Results")),
+                                             (self.inspect_view, self.tr("Inspect")),
+                                             (self.predict_view, self.tr("Predict")))):
+            self.tabs.addTab(widget, self.tr("{number} {title}").format(number=i + 1, title=title))
+            self.tabs.setTabToolTip(i, self.tr("Show the {title} view (Ctrl+{number}).").format(title=title,
+                                                                                                 number=i + 1))
         self.setCentralWidget(self.tabs)
         self.datasets = DatasetLoader(self.session, self.controller.jobs, self.settings, self.dataset_view, self)
         self.drops = DropRouter(self.tabs, self.predict_view, self.open_dataset, self)
@@ -135,7 +139,10 @@ class MainWindow(QMainWindow):
         tv.start_requested.connect(self.start_training)
         tv.save_config_requested.connect(self.config_files.save)
         tv.load_config_requested.connect(self.config_files.load)
-        tv.defaults_requested.connect(self.apply_family_defaults)
+        tv.defaults_requested.connect(lambda: self.apply_family_defaults())
+        tv.estimate_requested.connect(lambda: tv.estimate(self.session.config, self.session.dataset,
+                                                          self.session.config_error))
+        self.session.config_changed.connect(lambda cfg: tv.show_config(cfg, self.session.dataset))
         self.runs_view.resume_requested.connect(self.resume_run)
         self.runs_view.run_selected.connect(self.choose_run)
         self.runs_view.selection_changed.connect(self.session.set_selected_runs)
@@ -236,19 +243,20 @@ class MainWindow(QMainWindow):
         self.model_view.set_num_classes(len(dataset.classes))
         self.actions_.refresh_recent()
         self.inspect_view.set_dataset(dataset)
-        self.setWindowTitle(self.tr("CNN Studio — {name}").format(name=Path(self.session.dataset_root).name))
+        # Ends with the application name, so Qt does not append it again ("demo — CNN Studio").
+        self.setWindowTitle(self.tr("{name} — CNN Studio").format(name=Path(self.session.dataset_root).name))
         self.config.sync()
         self.update_ready()
 
     # --- models ----------------------------------------------------------------------------
     def _on_model_changed(self, _name: str) -> None:
         if self.controller.state == TrainingState.IDLE:
-            self.apply_family_defaults()
+            self.apply_family_defaults(keep_typed_epochs=True)
         self.config.sync()
         self.update_ready()
 
-    def apply_family_defaults(self) -> None:
-        """Fill the hyperparameter form with the selected model family's recipe."""
+    def apply_family_defaults(self, keep_typed_epochs: bool = False) -> None:
+        """Fill the hyperparameter form with the selected model family's recipe (the epochs typed kept if asked)."""
         from cnn_studio.core.config import recommended_config
 
         name = self.model_view.current_name()
@@ -256,7 +264,8 @@ class MainWindow(QMainWindow):
             return
         cfg = recommended_config(name, self.datasets.dataset_root() or "")
         current = self.dataset_view.apply_to(cfg)
-        self.train_view.form.load_from(replace(current, seed=self.train_view.form.seed.value()))
+        self.train_view.form.load_from(replace(current, seed=self.train_view.form.seed.value()),
+                                       keep_typed_epochs=keep_typed_epochs)
         self.model_view.set_pretrained(cfg.model.pretrained if self.model_view.pretrained_value() in
                                        ("none", "imagenet") else self.model_view.pretrained_value())
 
@@ -404,8 +413,8 @@ class MainWindow(QMainWindow):
 
     # --- closing ---------------------------------------------------------------------------
     def shutdown_views(self) -> None:
-        """Cancel the views' background jobs (Results, Inspect, Predict) and wait for them."""
-        for view in (self.results_view, self.inspect_view, self.predict_view):
+        """Cancel the views' background jobs (Train, Results, Inspect, Predict) and wait for them."""
+        for view in (self.train_view, self.results_view, self.inspect_view, self.predict_view):
             view.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

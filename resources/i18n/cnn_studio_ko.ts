@@ -492,8 +492,8 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>Grad-CAM 층</translation>
         </message>
         <message>
-            <source>Automatic (last spatial layer)</source>
-            <translation>자동 (공간 정보가 있는 마지막 층)</translation>
+            <source>Automatic (the last map of at least 7x7)</source>
+            <translation>자동 (7x7 이상인 마지막 맵)</translation>
         </message>
         <message>
             <source>The layer selected in the tree</source>
@@ -522,6 +522,14 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
         <message>
             <source>Evidence for '{0}' (probability {1:.1%}) at layer {2}; the model predicts '{3}'.</source>
             <translation>층 {2}에서 본 '{0}'의 근거 (확률 {1:.1%}). 모델의 예측은 '{3}'입니다.</translation>
+        </message>
+        <message>
+            <source>The map is empty: nothing at this layer speaks for this class.</source>
+            <translation>맵이 비어 있습니다: 이 층에는 이 클래스를 뒷받침하는 근거가 없습니다.</translation>
+        </message>
+        <message>
+            <source>This layer's map is only {h}x{w} at this input size (under {n}x{n}), so the heatmap is coarse; pick an earlier layer or train at a larger input size.</source>
+            <translation>이 입력 크기에서 이 층의 맵은 {h}x{w}밖에 안 되어 ({n}x{n} 미만) 히트맵이 거칩니다. 더 앞쪽 층을 고르거나 더 큰 입력 크기로 학습하세요.</translation>
         </message>
     </context>
     <context>
@@ -751,18 +759,6 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>화면</translation>
         </message>
         <message>
-            <source>1 Dataset</source>
-            <translation>1 데이터셋</translation>
-        </message>
-        <message>
-            <source>2 Model</source>
-            <translation>2 모델</translation>
-        </message>
-        <message>
-            <source>3 Train</source>
-            <translation>3 학습</translation>
-        </message>
-        <message>
             <source>Runs</source>
             <translation>실행 목록</translation>
         </message>
@@ -787,16 +783,36 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>데이터셋 여는 중…</translation>
         </message>
         <message>
-            <source>CNN Studio — {name}</source>
-            <translation>CNN Studio — {name}</translation>
+            <source>CPU ({n} threads)</source>
+            <translation>CPU (스레드 {n}개)</translation>
+        </message>
+        <message>
+            <source>Dataset</source>
+            <translation>데이터셋</translation>
+        </message>
+        <message>
+            <source>Model</source>
+            <translation>모델</translation>
+        </message>
+        <message>
+            <source>Train</source>
+            <translation>학습</translation>
+        </message>
+        <message>
+            <source>{number} {title}</source>
+            <translation>{number} {title}</translation>
+        </message>
+        <message>
+            <source>Show the {title} view (Ctrl+{number}).</source>
+            <translation>{title} 화면을 엽니다 (Ctrl+{number}).</translation>
+        </message>
+        <message>
+            <source>{name} — CNN Studio</source>
+            <translation>{name} — CNN Studio</translation>
         </message>
         <message>
             <source>Select one run in the Runs view to export its model.</source>
             <translation>모델을 내보내려면 실행 목록에서 실행 하나를 고르세요.</translation>
-        </message>
-        <message>
-            <source>CPU ({n} threads)</source>
-            <translation>CPU (스레드 {n}개)</translation>
         </message>
         <message>
             <source>Open a dataset first (Ctrl+O, or drop a folder on the window).</source>
@@ -1549,6 +1565,74 @@ Double-click to open it in the Inspect view.</source>
         </message>
     </context>
     <context>
+        <name>TrainCurves</name>
+        <message>
+            <source>Loss (log scale)</source>
+            <extracomment>the fixed curves of each plot; the lr plot adds one curve per parameter group ("lr:&lt;group name&gt;")</extracomment>
+            <translation>손실 (로그 척도)</translation>
+        </message>
+        <message>
+            <source>loss</source>
+            <translation>손실</translation>
+        </message>
+        <message>
+            <source>epoch</source>
+            <translation>에폭</translation>
+        </message>
+        <message>
+            <source>Accuracy</source>
+            <translation>정확도</translation>
+        </message>
+        <message>
+            <source>accuracy</source>
+            <translation>정확도</translation>
+        </message>
+        <message>
+            <source>Learning rate (each parameter group)</source>
+            <translation>학습률 (파라미터 그룹별)</translation>
+        </message>
+        <message>
+            <source>lr</source>
+            <translation>학습률</translation>
+        </message>
+        <message>
+            <source>Throughput</source>
+            <translation>처리량</translation>
+        </message>
+        <message>
+            <source>images/s</source>
+            <translation>이미지/초</translation>
+        </message>
+        <message>
+            <source>train (per step, smoothed)</source>
+            <translation>학습 (스텝별, 평활화)</translation>
+        </message>
+        <message>
+            <source>train</source>
+            <translation>학습</translation>
+        </message>
+        <message>
+            <source>held-out</source>
+            <translation>검증</translation>
+        </message>
+        <message>
+            <source>Press Start (F5) to train; curves appear here.</source>
+            <translation>시작 (F5)을 누르면 학습하고, 곡선이 여기에 나옵니다.</translation>
+        </message>
+        <message>
+            <source>head</source>
+            <translation>헤드</translation>
+        </message>
+        <message>
+            <source>backbone</source>
+            <translation>백본</translation>
+        </message>
+        <message>
+            <source>{group} ({path})</source>
+            <translation>{group} ({path})</translation>
+        </message>
+    </context>
+    <context>
         <name>TrainForm</name>
         <message>
             <source>Epochs</source>
@@ -1647,6 +1731,24 @@ Double-click to open it in the Inspect view.</source>
             <translation>모멘텀은 SGD에만 쓰입니다. {opt}는 대신 자체 이동 평균 (betas)을 씁니다.</translation>
         </message>
         <message>
+            <source>after {n:g} epochs</source>
+            <translation>{n:g} 에폭 뒤에</translation>
+        </message>
+        <message>
+            <source>inside the first epoch</source>
+            <translation>첫 에폭 안에서</translation>
+        </message>
+        <message>
+            <source>The step schedule lowers the learning rate {where}, before the warm-up ends; shorten the warm-up or train for more epochs.</source>
+            <translation>step 스케줄이 워밍업이 끝나기 전 {where} 학습률을 낮춥니다. 워밍업을 줄이거나 더 많은 에폭을 학습하세요.</translation>
+        </message>
+        <message numerus="yes">
+            <source>With %n epoch(s) the step schedule multiplies the learning rate by {factor:g} {where}, before the model has learnt much; train for more epochs or use the cosine schedule.</source>
+            <translation>
+                <numerusform>%n 에폭으로는 모델이 충분히 배우기 전에 step 스케줄이 {where} 학습률에 {factor:g}을(를) 곱합니다. 더 많은 에폭을 학습하거나 cosine 스케줄을 쓰세요.</numerusform>
+            </translation>
+        </message>
+        <message>
             <source>{what} must be a number, e.g. 0.01 or 1e-3.</source>
             <translation>{what}은(는) 숫자여야 합니다 (예: 0.01, 1e-3).</translation>
         </message>
@@ -1706,52 +1808,8 @@ Double-click to open it in the Inspect view.</source>
             <translation>실행</translation>
         </message>
         <message>
-            <source>Loss (log scale)</source>
-            <translation>손실 (로그 척도)</translation>
-        </message>
-        <message>
-            <source>loss</source>
-            <translation>손실</translation>
-        </message>
-        <message>
-            <source>Accuracy</source>
-            <translation>정확도</translation>
-        </message>
-        <message>
-            <source>accuracy</source>
-            <translation>정확도</translation>
-        </message>
-        <message>
-            <source>Learning rate</source>
-            <translation>학습률</translation>
-        </message>
-        <message>
-            <source>lr</source>
-            <translation>학습률</translation>
-        </message>
-        <message>
-            <source>Throughput</source>
-            <translation>처리량</translation>
-        </message>
-        <message>
-            <source>images/s</source>
-            <translation>이미지/초</translation>
-        </message>
-        <message>
-            <source>train (per step, smoothed)</source>
-            <translation>학습 (스텝별, 평활화)</translation>
-        </message>
-        <message>
-            <source>train</source>
-            <translation>학습</translation>
-        </message>
-        <message>
             <source>held-out</source>
             <translation>검증</translation>
-        </message>
-        <message>
-            <source>Press Start (F5) to train; curves appear here.</source>
-            <translation>시작 (F5)을 누르면 학습하고, 곡선이 여기에 나옵니다.</translation>
         </message>
         <message>
             <source>Event log</source>
@@ -1790,6 +1848,22 @@ Double-click to open it in the Inspect view.</source>
         <message>
             <source>Run started: {model} on {device} ({precision}), {n} training images, {m} {held} images, {steps} → {dir}</source>
             <translation>실행 시작: {model}, {device} ({precision}), 학습 이미지 {n}개, {held} 이미지 {m}개, {steps} → {dir}</translation>
+        </message>
+        <message>
+            <source>Estimate time</source>
+            <translation>시간 추정</translation>
+        </message>
+        <message>
+            <source>Time a few training steps to estimate how long the run takes</source>
+            <translation>학습 몇 단계를 재어 실행 시간을 추정합니다</translation>
+        </message>
+        <message>
+            <source>No run yet.</source>
+            <translation>아직 실행이 없습니다.</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;This run:&lt;/b&gt; {model} on {dataset} ({n} training, {m} {held} images, {size} px) · {device} ({precision}) · {dir}</source>
+            <translation>&lt;b&gt;이번 실행:&lt;/b&gt; {dataset}의 {model} (학습 {n}장, {held} {m}장, {size} px) · {device} ({precision}) · {dir}</translation>
         </message>
         <message>
             <source>Epoch {e}</source>
@@ -1844,6 +1918,46 @@ ETA {eta}</source>
         <message>
             <source>Failed: {message}</source>
             <translation>실패: {message}</translation>
+        </message>
+        <message numerus="yes">
+            <source>&lt;b&gt;Next run:&lt;/b&gt; {model} on {dataset}, %n epoch(s).</source>
+            <translation>
+                <numerusform>&lt;b&gt;다음 실행:&lt;/b&gt; {dataset}의 {model}, %n 에폭.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>no dataset</source>
+            <translation>데이터셋 없음</translation>
+        </message>
+        <message>
+            <source>The settings changed since the last estimate.</source>
+            <translation>마지막 추정 뒤로 설정이 바뀌었습니다.</translation>
+        </message>
+        <message>
+            <source>Open a dataset to estimate the training time.</source>
+            <translation>학습 시간을 추정하려면 데이터셋을 여세요.</translation>
+        </message>
+        <message>
+            <source>Estimating the training time…</source>
+            <translation>학습 시간을 추정하는 중…</translation>
+        </message>
+        <message>
+            <source>about {n} s</source>
+            <translation>약 {n}초</translation>
+        </message>
+        <message>
+            <source>about {n} min</source>
+            <translation>약 {n}분</translation>
+        </message>
+        <message numerus="yes">
+            <source>Estimated time: {duration} for %n epoch(s) ({ips:.0f} images/s).</source>
+            <translation>
+                <numerusform>예상 시간: %n 에폭에 {duration} (초당 {ips:.0f}장).</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>No estimate: {message}</source>
+            <translation>추정할 수 없습니다: {message}</translation>
         </message>
     </context>
     <context>

@@ -149,3 +149,11 @@ def test_resume_with_new_epochs_prints_the_note(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "planned for 1 epochs" in err and "now spans 2 epochs" in err
     assert Path(run / "summary.json").is_file()
+
+
+def test_short_step_schedule_prints_a_warning(data_root, tmp_path, capsys):
+    code = main(["train", "--data", str(data_root), "--model", "simple_cnn", "--epochs", "1", "--schedule", "step",
+                 "--out", str(tmp_path / "r"), "--json", *FAST])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "warning: With 1 epoch the step schedule" in captured.err and "inside the first epoch" in captured.err

@@ -74,7 +74,7 @@ def test_starting_in_korean_shows_korean_in_the_main_window(qtbot, korean, tmp_p
     w = MainWindow(AppSettings(tmp_path / "settings.ini"))
     qtbot.addWidget(w)
     titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
-    assert titles[:3] == ["1 데이터셋", "2 모델", "3 학습"] and "예측" in titles
+    assert titles[:3] == ["1 데이터셋", "2 모델", "3 학습"] and "7 예측" in titles  # every tab numbered (issue 14)
     assert [a.text() for a in w.menuBar().actions()][:2] == ["파일(&F)", "학습(&T)"]
     assert w.train_view.form.lr.accessibleName() == "학습률"
     # texts core/ defines, shown through core_text: freeze presets and model descriptions

@@ -50,7 +50,7 @@ from cnn_studio.core.training.events import (
     BatchProgress, EpochEnded, RunFailed, RunFinished, TrainingEvent, WeightsSnapshot,
 )
 from cnn_studio.core.training.metrics import RunningStats
-from cnn_studio.core.training.optim import current_lr
+from cnn_studio.core.training.optim import current_lr, group_lrs
 from cnn_studio.core.training.run_state import (
     NonFiniteLoss, ResumePoint, RunResult, RunState, free_memory, is_out_of_memory, make_result, nonfinite_message,
     oom_message,
@@ -348,7 +348,8 @@ class Trainer:
             epoch=state.epoch + 1, step=state.step_in_epoch, steps_per_epoch=steps,
             global_step=state.global_step, total_steps=steps * self.cfg.epochs,
             epoch_fraction=state.epoch + state.step_in_epoch / max(1, steps),
-            loss=loss, accuracy=acc, lr=current_lr(ctx.optimizer), images_per_second=images_per_second)
+            loss=loss, accuracy=acc, lr=current_lr(ctx.optimizer), images_per_second=images_per_second,
+            lrs=group_lrs(ctx.optimizer))
         self._emit(event)
         if log:
             runs.append_metrics(ctx.run_dir, {"kind": "step", **asdict(event)})
@@ -379,7 +380,7 @@ class Trainer:
             epoch=epoch, epochs=self.cfg.epochs, train_loss=train_loss, train_accuracy=train_acc,
             heldout_name=ctx.heldout_name, heldout_loss=record["heldout_loss"], heldout_accuracy=held_acc,
             best_accuracy=state.best_accuracy, is_best=is_best, lr=record["lr"], seconds=seconds,
-            images_per_second=record["images_per_second"]))
+            images_per_second=record["images_per_second"], lrs=group_lrs(ctx.optimizer)))
         snapshot = checkpoints.weights_snapshot(ctx.model, self.control.snapshot_layers) if self.dist.is_main else {}
         if snapshot:
             self._emit(WeightsSnapshot(epoch=epoch, weights=snapshot))

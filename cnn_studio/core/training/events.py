@@ -54,6 +54,8 @@ class BatchProgress:
     accuracy: float  # running training accuracy over this epoch so far (0..1)
     lr: float  # learning rate of the first parameter group
     images_per_second: float
+    # Every parameter group's (name, learning rate), e.g. (("backbone", 1e-4), ("head", 1e-3)).
+    lrs: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class EpochEnded:
     lr: float
     seconds: float
     images_per_second: float
+    lrs: tuple[tuple[str, float], ...] = ()  # every parameter group's (name, learning rate)
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,6 +18,7 @@ An optional linear warm-up (``warmup_epochs``) scales the factor from ~0 to 1 at
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import torch
@@ -87,3 +88,54 @@ def build_scheduler(optimizer: torch.optim.Optimizer, cfg: OptimConfig, steps_pe
 def current_lr(optimizer: torch.optim.Optimizer) -> float:
     """Return the learning rate of the first parameter group (the head's, with multipliers)."""
     return float(optimizer.param_groups[0]["lr"]) if optimizer.param_groups else 0.0
+
+
+def group_lrs(optimizer: torch.optim.Optimizer) -> tuple[tuple[str, float], ...]:
+    """Return every parameter group's ``(name, lr)`` (name from ``param_groups``, else ``group <i>``)."""
+    return tuple((str(g.get("name") or f"group {i}"), float(g["lr"])) for i, g in enumerate(optimizer.param_groups))
+
+
+#: Epochs a step schedule should train at its initial rate before the first drop: the drop is
+#: meant for the plateau after the fast early learning, and one or two epochs are not a plateau.
+MIN_EPOCHS_BEFORE_DROP = 2.0
+
+
+@dataclass(frozen=True)
+class ScheduleWarning:
+    """A learning-rate schedule that does not fit the run's length (plain data: CLI and GUI word it).
+
+    ``kind`` is ``"drop_in_first_epoch"`` (a milestone falls before the first epoch ends),
+    ``"early_drop"`` (the first drop comes after fewer than ``MIN_EPOCHS_BEFORE_DROP`` epochs)
+    or ``"warmup_past_drop"`` (the warm-up has not ended when the rate first drops).
+    """
+
+    kind: str
+    epochs: int
+    drop_epoch: float  # where (in epochs) the rate is first divided
+    factor: float  # what it is multiplied by there (gamma)
+
+    @property
+    def message(self) -> str:
+        """The English sentence (the CLI prints it; the GUI words it itself, translated)."""
+        where = f"after {self.drop_epoch:g} epochs" if self.drop_epoch >= 1 else "inside the first epoch"
+        if self.kind == "warmup_past_drop":
+            return (f"The step schedule drops the learning rate {where}, before the warm-up ends; shorten the "
+                    f"warm-up or train for more epochs.")
+        epochs = f"{self.epochs} epoch" + ("" if self.epochs == 1 else "s")
+        return (f"With {epochs} the step schedule multiplies the learning rate by {self.factor:g} "
+                f"{where}, before the model has learnt much; train for more epochs or use the cosine schedule.")
+
+
+def schedule_warnings(cfg: OptimConfig, epochs: int) -> list[ScheduleWarning]:
+    """Return what is wrong with ``cfg``'s schedule for a run of ``epochs`` epochs (empty: it fits)."""
+    if cfg.schedule != "step" or not cfg.milestones or epochs < 1:
+        return []
+    drop = min(cfg.milestones) * epochs
+    found = []
+    if drop < 1.0:
+        found.append(ScheduleWarning("drop_in_first_epoch", epochs, drop, cfg.gamma))
+    elif drop < MIN_EPOCHS_BEFORE_DROP:
+        found.append(ScheduleWarning("early_drop", epochs, drop, cfg.gamma))
+    if cfg.warmup_epochs > 0 and cfg.warmup_epochs > drop:
+        found.append(ScheduleWarning("warmup_past_drop", epochs, drop, cfg.gamma))
+    return found

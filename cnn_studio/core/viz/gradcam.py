@@ -19,7 +19,7 @@ import numpy as np
 
 from cnn_studio.core.viz.activations import first_tensor
 
-__all__ = ["GradCam", "find_gradcam_layer", "gradcam", "colorize", "overlay_heatmap"]
+__all__ = ["GradCam", "MIN_CAM_SIZE", "find_gradcam_layer", "gradcam", "is_coarse", "colorize", "overlay_heatmap"]
 
 _LAYER_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -50,36 +50,63 @@ class GradCam:
         return int(np.argmax(self.probabilities))
 
 
-def find_gradcam_layer(model, x) -> str:
-    """Return the last module (in completion order) whose output is still spatial (h * w > 1).
+#: The smallest map (min of h, w) Grad-CAM explains by default: ResNet's and VGG's last map at
+#: 224 px is 7x7; a 2x2 or 4x4 map upsampled to the image is a near-uniform wash.
+MIN_CAM_SIZE = 7
 
-    Containers finish after their children, so in a ResNet this is ``layer4`` (the last block
-    output), in a plain CNN the feature extractor's last layer. Cached per model and input shape.
+
+def find_gradcam_layer(model, x, min_size: int = MIN_CAM_SIZE) -> str:
+    """Return the layer Grad-CAM explains by default for inputs shaped like ``x``.
+
+    That is the coarsest spatial output still at least ``min_size`` x ``min_size``; among the
+    modules producing it, the shallowest (a stage or block, not a layer inside the next block
+    before its stride), and of those the last to finish (containers finish after their children).
+    At 224 px this is a ResNet's ``layer4``; at 64 px, where ``layer4`` is 2x2, ``layer2`` (8x8).
+    When no map reaches ``min_size`` the last spatial module (h * w > 1) is used: see
+    :func:`is_coarse`. Cached per model, input shape and ``min_size``.
 
     Raises:
         ValueError: no module has a spatial output (not a convolutional network).
     """
+    return _layer_choice(model, x, min_size)[0]
+
+
+def _layer_choice(model, x, min_size: int) -> tuple[str, str]:
+    """Return (the preferred layer, the last spatial layer) for inputs shaped like ``x``."""
     import torch
 
-    key = (tuple(int(s) for s in x.shape[1:]),)
+    key = (tuple(int(s) for s in x.shape[1:]), int(min_size))
     cached = _LAYER_CACHE.get(model)
     if cached is not None and cached[0] == key:
         return cached[1]
     from cnn_studio.core.models.hooks import forward_hooks
 
-    last: list[str] = []
+    seen: list[tuple[str, int]] = []  # (path, min(h, w)) in completion order
 
     def record(path: str, output) -> None:
         tensor = first_tensor(output)
         if tensor is not None and tensor.dim() == 4 and tensor.shape[2] * tensor.shape[3] > 1:
-            last.append(path)
+            seen.append((path, int(min(tensor.shape[2], tensor.shape[3]))))
 
     with forward_hooks(model, {p: m for p, m in model.named_modules() if p}, record), torch.inference_mode():
         model(x[:1])
-    if not last:
+    if not seen:
         raise ValueError("the model has no layer with a spatial output, so Grad-CAM cannot be drawn")
-    _LAYER_CACHE[model] = (key, last[-1])
-    return last[-1]
+    fine = [(p, size) for p, size in seen if size >= min_size]
+    if fine:
+        coarsest = min(size for _, size in fine)
+        at = [p for p, size in fine if size == coarsest]
+        depth = min(p.count(".") for p in at)
+        chosen = [p for p in at if p.count(".") == depth][-1]
+    else:
+        chosen = seen[-1][0]
+    _LAYER_CACHE[model] = (key, (chosen, seen[-1][0]))
+    return chosen, seen[-1][0]
+
+
+def is_coarse(cam: "GradCam", min_size: int = MIN_CAM_SIZE) -> bool:
+    """Whether ``cam``'s layer map is smaller than ``min_size`` on a side (a blurry, near-uniform map)."""
+    return min(cam.coarse.shape) < min_size
 
 
 def _leaf_swapper(store: dict):
@@ -105,17 +132,28 @@ def gradcam(model, x, *, class_index: int | None = None, layer: str | None = Non
         model: a CNN classifier returning logits (N, num_classes).
         x: normalised input batch on the model's device; only ``x[:1]`` is used.
         class_index: the class to explain; default: the predicted class.
-        layer: module path with a spatial output; default: :func:`find_gradcam_layer`.
+        layer: module path with a spatial output; default: :func:`find_gradcam_layer`, and when
+            that layer shows no positive evidence at all (an all-zero map: early layers of a
+            briefly trained net), the last spatial layer instead.
 
     Raises:
         KeyError: ``layer`` does not name a module, or the forward pass does not use it.
         ValueError: the layer's output is not (N, C, h, w), or ``class_index`` is out of range.
     """
+    x = x[:1]
+    if layer is None:
+        preferred, last = _layer_choice(model, x, MIN_CAM_SIZE)
+        cam = _gradcam_at(model, x, class_index, preferred)
+        if float(cam.coarse.max()) <= 0 and last != preferred:
+            return _gradcam_at(model, x, class_index, last)
+        return cam
+    return _gradcam_at(model, x, class_index, layer)
+
+
+def _gradcam_at(model, x, class_index: int | None, path: str) -> GradCam:
     import torch
     import torch.nn.functional as F
 
-    x = x[:1]
-    path = layer if layer is not None else find_gradcam_layer(model, x)
     try:
         module = model.get_submodule(path)
     except AttributeError as exc:

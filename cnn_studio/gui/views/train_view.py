@@ -1,8 +1,10 @@
-"""The Train panel: hyperparameters, Start/Pause/Stop, live curves, progress with ETA, event log."""
+"""The Train panel: hyperparameters, Start/Pause/Stop, the run's model and data, a time estimate, live
+curves, progress with ETA, event log."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -10,16 +12,14 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit,
                                QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from cnn_studio.core.session import TrainingState
+from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.gui.widgets.common import format_seconds, set_names
 from cnn_studio.gui.widgets.image_tools import english_plural
-from cnn_studio.gui.widgets.plots import (PALETTE, SeriesBuffer, make_curve, make_plot, set_range_from_zero,
-                                          use_log_y)
+from cnn_studio.gui.widgets.train_curves import PLOT_CURVES, TrainCurves
 from cnn_studio.gui.widgets.train_form import TrainForm
 
 REDRAW_MS = 200  # one curve redrawn per tick, 5 a second: live enough, and leaves the CPU to training
-SMOOTHING = 0.8  # exponential smoothing of the per-step loss
-PLOT_CURVES = {"loss": ("step_loss", "train_loss", "heldout_loss"), "accuracy": ("train_accuracy", "heldout_accuracy"),
-               "lr": ("lr",), "speed": ("images_per_second",)}
+ESTIMATE_DELAY_MS = 1500  # re-estimate this long after the last edit (a calibration costs a few seconds of CPU)
 
 
 class TrainView(QWidget):
@@ -32,6 +32,7 @@ class TrainView(QWidget):
     save_config_requested = Signal()
     load_config_requested = Signal()
     defaults_requested = Signal()
+    estimate_requested = Signal()  # the window answers with estimate(config, dataset, config_error)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,14 +40,21 @@ class TrainView(QWidget):
         self.form = TrainForm()
         self._state = TrainingState.IDLE
         self._ready_reason = ""
-        self._smoothed: float | None = None
         self._run_started_at = 0.0
         self._start_epoch = 0
         self._history: list[dict[str, Any]] = []
-        self._dirty_plots: list[str] = []
-        self.series = {name: SeriesBuffer() for name in
-                       ("train_loss", "heldout_loss", "train_accuracy", "heldout_accuracy", "step_loss", "lr",
-                        "images_per_second")}
+        self._runner = JobRunner(self)  # the time estimate's calibration
+        self._run_shown = False  # the header describes a started run (else what Start would train)
+        self._estimated: tuple[Any, Any] | None = None
+        self._stale = True  # the settings shown have no estimate yet (showing the view then estimates)  # (config, dataset) of the shown estimate
+        self._estimate_timer = QTimer(self)
+        self._estimate_timer.setSingleShot(True)
+        self._estimate_timer.setInterval(ESTIMATE_DELAY_MS)
+        self._estimate_timer.timeout.connect(self._auto_estimate)
+        self.plot_panel = TrainCurves()
+        self.series, self.curves, self.plots_hint = self.plot_panel.series, self.plot_panel.curves, self.plot_panel.hint
+        self.loss_plot, self.acc_plot = self.plot_panel.loss_plot, self.plot_panel.acc_plot
+        self.lr_plot, self.speed_plot = self.plot_panel.lr_plot, self.plot_panel.speed_plot
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_left())
         splitter.addWidget(self._build_right())
@@ -77,6 +85,16 @@ class TrainView(QWidget):
         for b in (self.start_button, self.pause_button, self.stop_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
+        estimate = QHBoxLayout()
+        self.estimate_label = QLabel()
+        self.estimate_label.setObjectName("estimateLabel")
+        self.estimate_label.setWordWrap(True)
+        self.estimate_button = set_names(QPushButton(self.tr("Estimate time")), "estimateButton",
+                                         self.tr("Time a few training steps to estimate how long the run takes"))
+        self.estimate_button.clicked.connect(self.estimate_requested)
+        estimate.addWidget(self.estimate_label, 1)
+        estimate.addWidget(self.estimate_button)
+        layout.addLayout(estimate)
         self.ready_label = QLabel()
         self.ready_label.setObjectName("readyLabel")
         self.ready_label.setWordWrap(True)
@@ -101,6 +119,11 @@ class TrainView(QWidget):
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.run_header = QLabel(self.tr("No run yet."))
+        self.run_header.setObjectName("runHeader")
+        self.run_header.setWordWrap(True)
+        self.run_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.run_header)
         grid = QGridLayout()
         self.epoch_progress = set_names(QProgressBar(), "epochProgress", self.tr("Epoch progress"))
         self.run_progress = set_names(QProgressBar(), "runProgress", self.tr("Run progress"))
@@ -118,43 +141,12 @@ class TrainView(QWidget):
         grid.addWidget(self.eta_label, 0, 2, 2, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
-
-        plots = QGridLayout()
-        # Loss on a log scale: an early outlier (e.g. a held-out loss of 700 in epoch 1) no longer
-        # flattens the rest of the curve, and every point stays visible.
-        self.loss_plot = make_plot(self.tr("Loss (log scale)"), self.tr("loss"))
-        use_log_y(self.loss_plot)
-        self.acc_plot = make_plot(self.tr("Accuracy"), self.tr("accuracy"), legend="bottom-right")
-        self.lr_plot = make_plot(self.tr("Learning rate"), self.tr("lr"), legend=None)
-        self.speed_plot = make_plot(self.tr("Throughput"), self.tr("images/s"), legend=None)
-        self.acc_plot.setYRange(0, 1)
-        self.curves = {
-            "step_loss": make_curve(self.loss_plot, self.tr("train (per step, smoothed)"), (170, 200, 230)),
-            "train_loss": make_curve(self.loss_plot, self.tr("train"), PALETTE[0], symbol="o"),
-            "heldout_loss": make_curve(self.loss_plot, self.tr("held-out"), PALETTE[1], symbol="s"),
-            "train_accuracy": make_curve(self.acc_plot, self.tr("train"), PALETTE[0], symbol="o"),
-            "heldout_accuracy": make_curve(self.acc_plot, self.tr("held-out"), PALETTE[1], symbol="s"),
-            "lr": make_curve(self.lr_plot, self.tr("lr"), PALETTE[2]),
-            "images_per_second": make_curve(self.speed_plot, self.tr("images/s"), PALETTE[4]),
-        }
-        for i, plot in enumerate((self.loss_plot, self.acc_plot, self.lr_plot, self.speed_plot)):
-            plot.setObjectName(("lossPlot", "accuracyPlot", "lrPlot", "speedPlot")[i])
-            plots.addWidget(plot, i // 2, i % 2)
-        self.plots_hint = QLabel(self.tr("Press Start (F5) to train; curves appear here."))
-        self.plots_hint.setObjectName("plotsHint")
-        self.plots_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.plots_hint.setStyleSheet("color: #666; font-size: 15px; background: rgba(255, 255, 255, 200); "
-                                      "padding: 10px; border-radius: 6px;")
-        self.plots_hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        plots.addWidget(self.plots_hint, 0, 0, 2, 2, Qt.AlignmentFlag.AlignCenter)  # over the four plots
-        plots_widget = QWidget()
-        plots_widget.setLayout(plots)
         self.log = set_names(QPlainTextEdit(), "eventLog", self.tr("Event log"))
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
         self.log.setPlaceholderText(self.tr("Open a dataset, pick a model, then press Start (F5)."))
         vertical = QSplitter(Qt.Orientation.Vertical)
-        vertical.addWidget(plots_widget)
+        vertical.addWidget(self.plot_panel)
         vertical.addWidget(self.log)
         vertical.setSizes([560, 130])
         layout.addWidget(vertical, 1)
@@ -178,6 +170,8 @@ class TrainView(QWidget):
         self.pause_button.setText(self.tr("Resume") if state == TrainingState.PAUSED else self.tr("Pause"))
         if state.running:
             self._timer.start()
+            self._estimate_timer.stop()
+            self._runner.cancel("estimate")  # the run's own throughput says more now
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -187,6 +181,7 @@ class TrainView(QWidget):
         self.pause_button.setEnabled(self._state.running)
         self.stop_button.setEnabled(self._state.running)
         self.form.setEnabled(not running)
+        self.estimate_button.setEnabled(not running)
         self.ready_label.setText(reason if not running else "")
 
     def append_log(self, text: str) -> None:
@@ -196,29 +191,34 @@ class TrainView(QWidget):
     # --- events from the controller ------------------------------------------------------
     def clear_curves(self) -> None:
         """Empty every curve and progress bar (a new run starts)."""
-        for buffer in self.series.values():
-            buffer.clear()
-        self._smoothed = None
+        self.plot_panel.clear()
         self._history = []
-        self.plots_hint.setVisible(False)
         self.epoch_progress.setValue(0)
         self.run_progress.setValue(0)
         self.eta_label.clear()
-        self._mark_dirty(*PLOT_CURVES)
         self.redraw(everything=True)
 
     def on_run_started(self, event: Any) -> None:
-        """A run (new or resumed) began."""
+        """A run (new or resumed) began: the header names its model and data."""
         self._run_started_at = time.monotonic()
         self._start_epoch = event.start_epoch
+        self._run_shown = True
+        self.plot_panel.planned_epochs = event.epochs
         if self._history:  # a resumed run redoes the epochs after its checkpoint: keep only those before
             self._show_history([r for r in self._history if int(r.get("epoch", 0)) <= event.start_epoch])
+        root = ((event.config or {}).get("data") or {}).get("root") or ""
+        held = self._split_name(event.heldout_name)
+        self.run_header.setText(self.tr(
+            "<b>This run:</b> {model} on {dataset} ({n} training, {m} {held} images, {size} px) · {device} "
+            "({precision}) · {dir}").format(model=event.model_name, dataset=Path(root).name or root or "?",
+                                            n=event.train_images, m=event.heldout_images, held=held,
+                                            size=event.input_size, device=event.device, precision=event.precision,
+                                            dir=event.run_dir))
         steps = english_plural(self.tr("%n step(s) per epoch", "", event.steps_per_epoch), event.steps_per_epoch)
         self.append_log(self.tr("Run started: {model} on {device} ({precision}), {n} training images, "
                                 "{m} {held} images, {steps} → {dir}").format(
             model=event.model_name, device=event.device, precision=event.precision, n=event.train_images,
-            m=event.heldout_images, held=self._split_name(event.heldout_name), steps=steps,
-            dir=event.run_dir))
+            m=event.heldout_images, held=held, steps=steps, dir=event.run_dir))
         if event.start_epoch:
             self.append_log(english_plural(self.tr("Resumed after %n epoch(s); the earlier curves come from the "
                                                    "run's metrics.", "", event.start_epoch), event.start_epoch))
@@ -229,34 +229,20 @@ class TrainView(QWidget):
         self._show_history(self._history)
 
     def _show_history(self, records: list[dict[str, Any]]) -> None:
-        for buffer in self.series.values():
-            buffer.clear()
-        self._smoothed = None
+        self.plot_panel.clear()
         for r in records:
             if r.get("kind") == "step" and r.get("loss") is not None:
-                self._add_step(float(r["epoch_fraction"]), float(r["loss"]), r.get("lr"),
-                               r.get("images_per_second"))
+                self.plot_panel.add_step(float(r["epoch_fraction"]), float(r["loss"]), r.get("lr"),
+                                         r.get("images_per_second"), r.get("lrs") or ())
             elif r.get("kind") == "epoch":
-                self._add_epoch(float(r["epoch"]), r.get("train_loss"), r.get("train_accuracy"),
-                                r.get("heldout_loss"), r.get("heldout_accuracy"))
-        self._mark_dirty(*PLOT_CURVES)
+                self.plot_panel.add_epoch(float(r["epoch"]), r.get("train_loss"), r.get("train_accuracy"),
+                                          r.get("heldout_loss"), r.get("heldout_accuracy"))
         self.redraw(everything=True)
-
-    def _add_step(self, x: float, loss: float, lr: float | None, ips: float | None) -> None:
-        self._smoothed = loss if self._smoothed is None else SMOOTHING * self._smoothed + (1 - SMOOTHING) * loss
-        self.series["step_loss"].append(x, self._smoothed)
-        self.series["lr"].append(x, lr)
-        self.series["images_per_second"].append(x, ips)
-
-    def _add_epoch(self, x: float, train_loss: Any, train_acc: Any, heldout_loss: Any, heldout_acc: Any) -> None:
-        self.series["train_loss"].append(x, train_loss)
-        self.series["train_accuracy"].append(x, train_acc)
-        self.series["heldout_loss"].append(x, heldout_loss)
-        self.series["heldout_accuracy"].append(x, heldout_acc)
 
     def on_batch_progress(self, event: Any) -> None:
         """Throttled progress inside an epoch."""
-        self._add_step(event.epoch_fraction, event.loss, event.lr, event.images_per_second)
+        self.plot_panel.add_step(event.epoch_fraction, event.loss, event.lr, event.images_per_second,
+                                 getattr(event, "lrs", ()))
         self.epoch_progress.setValue(int(1000 * event.step / max(event.steps_per_epoch, 1)))
         self.run_progress.setValue(int(1000 * event.global_step / max(event.total_steps, 1)))
         self.epoch_label.setText(self.tr("Epoch {e}").format(e=event.epoch))
@@ -267,12 +253,11 @@ class TrainView(QWidget):
             remaining = elapsed / done_steps * (event.total_steps - event.global_step)
         self.eta_label.setText(self.tr("{ips:.0f} images/s\nETA {eta}").format(
             ips=event.images_per_second, eta=format_seconds(remaining)))
-        self._mark_dirty("loss", "lr", "speed")
 
     def on_epoch_ended(self, event: Any) -> None:
         """Add one epoch's points."""
-        self._add_epoch(float(event.epoch), event.train_loss, event.train_accuracy, event.heldout_loss,
-                        event.heldout_accuracy)
+        self.plot_panel.add_epoch(float(event.epoch), event.train_loss, event.train_accuracy, event.heldout_loss,
+                                  event.heldout_accuracy)
         held = (self.tr(", {name} loss {loss:.4f}, accuracy {acc:.2%}").format(
             name=self._split_name(event.heldout_name), loss=event.heldout_loss, acc=event.heldout_accuracy)
             if event.heldout_accuracy is not None else "")
@@ -281,7 +266,6 @@ class TrainView(QWidget):
             e=event.epoch, n=event.epochs, tl=event.train_loss, ta=event.train_accuracy, held=held,
             best=self.tr(" — best so far") if event.is_best else "", s=event.seconds, ips=event.images_per_second))
         self.epoch_progress.setValue(1000)
-        self._mark_dirty("loss", "accuracy")
 
     def on_run_finished(self, event: Any) -> None:
         """The run ended (completed, stopped or failed)."""
@@ -295,7 +279,7 @@ class TrainView(QWidget):
             self.run_progress.setValue(1000)
         self.eta_label.setText(self.tr("{status} in {t}").format(status=self._status_name(event.status),
                                                                 t=format_seconds(event.seconds)))
-        self._mark_dirty(*PLOT_CURVES)
+        self.plot_panel.mark_dirty(*PLOT_CURVES)
         self.redraw(everything=True)
 
     def _status_name(self, status: str) -> str:
@@ -319,21 +303,84 @@ class TrainView(QWidget):
         Each timer tick repaints one plot (round robin, ~2 ms each) so that no single event-loop
         task paints all four plots at once; ``everything`` updates all curves now (run end).
         """
-        if not self._dirty_plots:
+        if not self.plot_panel.has_dirty():
             if self._state == TrainingState.IDLE:
                 self._timer.stop()
             return
-        plots = list(self._dirty_plots) if everything else [self._dirty_plots[0]]
-        for plot in plots:
-            self._dirty_plots.remove(plot)
-            for name in PLOT_CURVES[plot]:
-                buffer = self.series[name]
-                self.curves[name].setData(buffer.x, buffer.y, connect="finite")
-            if plot in ("lr", "speed"):
-                name = PLOT_CURVES[plot][0]
-                set_range_from_zero(self.lr_plot if plot == "lr" else self.speed_plot, self.series[name].y)
+        self.plot_panel.redraw(everything)
 
-    def _mark_dirty(self, *plots: str) -> None:
-        for plot in plots:
-            if plot not in self._dirty_plots:
-                self._dirty_plots.append(plot)
+    # --- the time estimate before Start ------------------------------------------------------
+    def show_config(self, cfg: Any, dataset: Any = None) -> None:
+        """Show what Start would train (before a run) and re-estimate its time shortly after the edits stop."""
+        if self._state != TrainingState.IDLE:
+            return
+        if not self._run_shown:
+            name = Path(cfg.data.root).name if cfg.data.root else ""
+            text = english_plural(self.tr("<b>Next run:</b> {model} on {dataset}, %n epoch(s).", "", cfg.epochs),
+                                  cfg.epochs)
+            self.run_header.setText(text.format(model=cfg.model.name, dataset=name or self.tr("no dataset")))
+        if not self._is_estimated(cfg, dataset):
+            self._stale = True
+            if self._estimated is not None:
+                self.estimate_label.setText(self.tr("The settings changed since the last estimate."))
+        if self.isVisible() and dataset is not None:
+            self._estimate_timer.start()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """Estimate the run's time when the view is shown with settings not estimated yet."""
+        super().showEvent(event)
+        if self._state == TrainingState.IDLE and self._stale:
+            self._estimate_timer.start()
+
+    def _is_estimated(self, cfg: Any, dataset: Any) -> bool:
+        return self._estimated is not None and self._estimated[1] is dataset and self._estimated[0] == cfg
+
+    def _auto_estimate(self) -> None:
+        if self.isVisible() and self._state == TrainingState.IDLE:
+            self.estimate_requested.emit()
+
+    def estimate(self, cfg: Any, dataset: Any, config_error: str = "") -> None:
+        """Time a few training steps of ``cfg`` on ``dataset`` in the background; show "about N min"."""
+        from cnn_studio.core.training.estimate import estimate_run_time
+
+        if config_error or dataset is None:
+            self.estimate_label.setText(config_error or self.tr("Open a dataset to estimate the training time."))
+            return
+        if self._is_estimated(cfg, dataset) and not self._runner.is_busy():
+            return  # the shown estimate is for these settings
+        self._estimated, self._stale = (cfg, dataset), False
+        self.estimate_label.setText(self.tr("Estimating the training time…"))
+
+        def calibrate(job: JobContext) -> Any:
+            return estimate_run_time(cfg, dataset, progress=job.progress, cancel=job.cancel)
+
+        self._runner.submit(calibrate, kind="estimate", on_done=self._show_estimate, on_failed=self._estimate_failed,
+                            on_cancelled=self._estimate_cancelled)
+
+    def estimate_text(self, seconds: float, epochs: int, images_per_second: float) -> str:
+        """The translated sentence for an estimate."""
+        duration = (self.tr("about {n} s").format(n=max(1, int(round(seconds)))) if seconds < 90 else
+                    self.tr("about {n} min").format(n=int(round(seconds / 60))))
+        text = english_plural(self.tr("Estimated time: {duration} for %n epoch(s) ({ips:.0f} images/s).", "", epochs),
+                              epochs)
+        return text.format(duration=duration, ips=images_per_second)
+
+    def _show_estimate(self, est: Any) -> None:
+        self.estimate_label.setText(self.estimate_text(est.seconds, est.epochs, est.images_per_second))
+
+    def _estimate_failed(self, failure: JobFailure) -> None:
+        self._estimated, self._stale = None, True
+        self.estimate_label.setText(self.tr("No estimate: {message}").format(message=failure.message))
+
+    def _estimate_cancelled(self) -> None:
+        self._estimated, self._stale = None, True
+        self.estimate_label.clear()
+
+    def is_busy(self) -> bool:
+        """True while the estimate's calibration runs."""
+        return self._runner.is_busy()
+
+    def shutdown(self) -> None:
+        """Cancel the calibration and wait for it."""
+        self._estimate_timer.stop()
+        self._runner.shutdown(5000)

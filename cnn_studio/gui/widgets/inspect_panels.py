@@ -196,7 +196,7 @@ class GradcamPanel(QWidget):
         super().__init__(parent)
         self.class_combo = set_names(QComboBox(), "gradcamClass", self.tr("Class to explain"))
         self.layer_combo = set_names(QComboBox(), "gradcamLayer", self.tr("Grad-CAM layer"))
-        self.layer_combo.addItem(self.tr("Automatic (last spatial layer)"), "auto")
+        self.layer_combo.addItem(self.tr("Automatic (the last map of at least 7x7)"), "auto")
         self.layer_combo.addItem(self.tr("The layer selected in the tree"), "selected")
         self.opacity = set_names(QSlider(Qt.Orientation.Horizontal), "gradcamOpacity", self.tr("Heatmap opacity"))
         self.opacity.setRange(0, 100)
@@ -245,9 +245,23 @@ class GradcamPanel(QWidget):
         self._picture, self._cam = picture, cam
         name = self._names[cam.class_index] if cam.class_index < len(self._names) else str(cam.class_index)
         predicted = self._names[cam.predicted_index] if cam.predicted_index < len(self._names) else "?"
-        self.caption.setText(self.tr("Evidence for '{0}' (probability {1:.1%}) at layer {2}; the model predicts '{3}'.")
-                             .format(name, float(cam.probabilities[cam.class_index]), cam.layer, predicted))
+        text = self.tr("Evidence for '{0}' (probability {1:.1%}) at layer {2}; the model predicts '{3}'.").format(
+            name, float(cam.probabilities[cam.class_index]), cam.layer, predicted)
+        self.caption.setText(text + self.coarse_note(cam))
         self._redraw()
+
+    def coarse_note(self, cam: Any) -> str:
+        """A sentence (with a leading space) saying why ``cam`` is empty or blurry; '' when its map is fine."""
+        from cnn_studio.core.viz.gradcam import MIN_CAM_SIZE, is_coarse
+
+        if float(cam.coarse.max()) <= 0:
+            return " " + self.tr("The map is empty: nothing at this layer speaks for this class.")
+        if not is_coarse(cam):
+            return ""
+        h, w = cam.coarse.shape
+        return " " + self.tr("This layer's map is only {h}x{w} at this input size (under {n}x{n}), so the heatmap "
+                             "is coarse; pick an earlier layer or train at a larger input size.").format(
+            h=h, w=w, n=MIN_CAM_SIZE)
 
     def show_message(self, text: str) -> None:
         """Clear the overlay and say why."""

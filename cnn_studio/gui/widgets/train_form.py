@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QWidget)
 
 from cnn_studio.gui.widgets.common import set_names
+from cnn_studio.gui.widgets.image_tools import english_plural
 
 INVALID_STYLE = "background: #ffe0e0;"
 
@@ -101,6 +102,15 @@ class TrainForm(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         form.addRow(self.message)
+        self.schedule_note = QLabel()
+        self.schedule_note.setObjectName("scheduleWarning")
+        self.schedule_note.setWordWrap(True)
+        self.schedule_note.setStyleSheet("color: #8a5a00;")
+        form.addRow(self.schedule_note)
+        # True once the user changed the epochs by hand: a model switch then keeps them (filling
+        # the form blocks signals, so only the user's edits set it).
+        self.epochs_typed = False
+        self.epochs.valueChanged.connect(self._on_epochs_typed)
         self._base: Any = None
         self._update_momentum()
 
@@ -120,6 +130,28 @@ class TrainForm(QWidget):
         self.momentum.setToolTip("" if sgd else self.tr(
             "Momentum applies to SGD only; {opt} uses its own moving averages (betas) instead.").format(
             opt=self.optimizer.currentText()))
+
+    def _on_epochs_typed(self) -> None:
+        self.epochs_typed = True
+
+    def schedule_warning_text(self) -> str:
+        """The form's schedule warnings as translated sentences ('' when the schedule fits the run)."""
+        from cnn_studio.core.training.optim import schedule_warnings
+
+        cfg = self._build(self._base_config())
+        texts = []
+        for w in schedule_warnings(cfg.optim, cfg.epochs):
+            where = (self.tr("after {n:g} epochs").format(n=w.drop_epoch) if w.drop_epoch >= 1
+                     else self.tr("inside the first epoch"))
+            if w.kind == "warmup_past_drop":
+                texts.append(self.tr("The step schedule lowers the learning rate {where}, before the warm-up ends; "
+                                     "shorten the warm-up or train for more epochs.").format(where=where))
+            else:
+                text = english_plural(self.tr("With %n epoch(s) the step schedule multiplies the learning rate by "
+                                              "{factor:g} {where}, before the model has learnt much; train for more "
+                                              "epochs or use the cosine schedule.", "", w.epochs), w.epochs)
+                texts.append(text.format(factor=w.factor, where=where))
+        return "\n".join(texts)
 
     def _on_edit(self) -> None:
         self._update_momentum()
@@ -143,6 +175,7 @@ class TrainForm(QWidget):
                 problem = str(exc)
         self.error = problem
         self.message.setText(problem)
+        self.schedule_note.setText("" if problem else self.schedule_warning_text())
         return problem
 
     def _base_config(self) -> Any:
@@ -171,8 +204,17 @@ class TrainForm(QWidget):
             raise ConfigError(problem)
         return self._build(cfg)
 
-    def load_from(self, cfg: Any) -> None:
-        """Show ``cfg``'s values (signals blocked while filling, then one ``changed``)."""
+    def load_from(self, cfg: Any, *, keep_typed_epochs: bool = False) -> None:
+        """Show ``cfg``'s values (signals blocked while filling, then one ``changed``).
+
+        Args:
+            keep_typed_epochs: keep the epochs the user typed (a model switch filling in the
+                family's recipe); otherwise ``cfg``'s epochs are shown and count as not typed.
+        """
+        if keep_typed_epochs and self.epochs_typed:
+            cfg = replace(cfg, epochs=self.epochs.value())
+        else:
+            self.epochs_typed = False
         self._base = cfg
         widgets = [self.epochs, self.batch_size, self.optimizer, self.lr, self.momentum, self.weight_decay,
                    self.schedule, self.warmup, self.label_smoothing, self.translate, self.flip, self.cutout,

@@ -74,3 +74,52 @@ def test_overlay_blends_colour_map():
     np.testing.assert_array_equal(out[0, 0], colorize(np.array([[1.0]]))[0, 0])
     np.testing.assert_array_equal(out[3, 3], colorize(np.array([[0.0]]))[0, 0])
     np.testing.assert_array_equal(overlay_heatmap(img, heat, opacity=0.0), img)
+
+
+@pytest.mark.parametrize("size, layer, side", [(64, "layer2", 8), (224, "layer4", 7)])
+def test_default_layer_is_the_last_map_at_least_7x7_at_the_working_size(size, layer, side):
+    from cnn_studio.core.models.registry import get_model
+    from cnn_studio.core.viz.gradcam import MIN_CAM_SIZE, is_coarse
+
+    model = get_model("resnet18", num_classes=3).eval()  # layer4 is 2x2 at 64 px: a uniform wash
+    x = torch.randn(1, 3, size, size)
+    assert find_gradcam_layer(model, x) == layer
+    cam = gradcam(model, x)
+    assert cam.layer == layer and cam.coarse.shape == (side, side) and not is_coarse(cam)
+    assert MIN_CAM_SIZE == 7
+
+
+def test_small_inputs_fall_back_to_the_last_spatial_map_and_say_it_is_coarse():
+    from cnn_studio.core.viz.gradcam import is_coarse
+
+    model = TwoDetectors()
+    small = gradcam(model, torch.rand(1, 3, 5, 5))  # no map reaches 7x7: the last spatial one, flagged
+    assert small.layer == "features" and small.coarse.shape == (5, 5) and is_coarse(small)
+    assert not is_coarse(gradcam(model, _image()))
+
+
+class EarlyNegative(nn.Module):
+    """A 16x16 layer whose evidence is all negative (its map is empty), then a 4x4 layer with positive evidence."""
+
+    def __init__(self):
+        super().__init__()
+        self.early = nn.Conv2d(3, 1, 1, bias=False)
+        self.late = nn.Sequential(nn.AvgPool2d(4), nn.Conv2d(1, 1, 1), nn.ReLU())
+        self.fc = nn.Linear(1, 2, bias=False)
+        with torch.no_grad():
+            self.early.weight.fill_(1.0)
+            self.late[1].weight.fill_(-1.0)
+            self.late[1].bias.fill_(5.0)
+            self.fc.weight.copy_(torch.tensor([[1.0], [-1.0]]))
+
+    def forward(self, x):
+        return self.fc(self.late(self.early(x)).mean(dim=(2, 3)))
+
+
+def test_an_empty_preferred_map_falls_back_to_the_last_spatial_layer():
+    model = EarlyNegative()
+    x = torch.rand(1, 3, 16, 16)
+    assert find_gradcam_layer(model, x) == "early"
+    assert float(gradcam(model, x, class_index=0, layer="early").coarse.max()) == 0.0  # all negative evidence
+    cam = gradcam(model, x, class_index=0)
+    assert cam.layer == "late" and cam.coarse.shape == (4, 4) and float(cam.coarse.max()) > 0

@@ -119,3 +119,24 @@ def test_an_image_without_a_model_says_what_to_do(qtbot, view, tmp_path):
         pass
     assert not view.no_model_hint.isVisible()
     assert "3 classes" in view.model_label.text()
+
+
+def test_gradcam_caption_says_why_a_small_map_is_coarse(qtbot):
+    import numpy as np
+
+    from cnn_studio.core.viz.gradcam import GradCam
+    from cnn_studio.gui.widgets.inspect_panels import GradcamPanel
+
+    panel = GradcamPanel()
+    qtbot.addWidget(panel)
+    panel.set_classes(["cat", "dog"])
+    picture = np.zeros((64, 64, 3), np.uint8)
+
+    def cam(side: int) -> GradCam:
+        return GradCam(heatmap=np.ones((64, 64), np.float32), coarse=np.ones((side, side), np.float32),
+                       layer="layer4", class_index=0, class_score=1.0, probabilities=np.array([0.7, 0.3], np.float32))
+
+    panel.show_cam(picture, cam(2))
+    assert "only 2x2" in panel.caption.text() and "coarse" in panel.caption.text()
+    panel.show_cam(picture, cam(8))
+    assert "coarse" not in panel.caption.text() and "layer4" in panel.caption.text()
