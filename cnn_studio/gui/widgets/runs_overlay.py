@@ -67,7 +67,8 @@ class RunsOverlay(QWidget):
         for key, text in self.overlay_metrics:
             self.overlay_metric.addItem(text, key)
         self.overlay_metric.setCurrentIndex(1)  # held-out accuracy: the first question about a run
-        self.overlay_metric.currentIndexChanged.connect(lambda _i: self.overlay_metric_changed.emit(self.overlay_metric.currentData()))
+        self.overlay_metric.currentIndexChanged.connect(lambda _i: self.metric_changed.emit(
+            self.overlay_metric.currentData()))
         row.addWidget(self.overlay_metric)
         row.addStretch(1)
         layout.addLayout(row)
