@@ -49,7 +49,7 @@ from cnn_studio.core import config as c
 from cnn_studio.core.errors import Cancelled
 from cnn_studio.core.runs import json_safe as _json_safe
 from cnn_studio.core.training.callbacks import Callback  # no torch import (numpy only)
-from cnn_studio.core.training.events import BatchProgress, EpochEnded, RunStarted
+from cnn_studio.core.training.events import BatchProgress, EpochEnded, FeaturesCached, RunStarted
 
 EXIT_FAILED = 1
 EXIT_STOPPED = 130
@@ -91,6 +91,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--compile", action="store_true", default=None, help="torch.compile the model")
     p.add_argument("--sync-bn", action="store_true", default=None,
                    help="synchronise BatchNorm across GPUs (torchrun on CUDA only)")
+    p.add_argument("--no-feature-cache", dest="feature_cache", action="store_false", default=None,
+                   help="run the frozen layers on every batch instead of once per image (keeps random "
+                        "translation and cutout, which cached features turn off)")
     p.add_argument("--workers", type=int, metavar="N", help="decoder processes of the streaming path")
     p.add_argument("--seed", type=int, metavar="S")
     p.add_argument("--json", action="store_true", help="JSON lines on stdout (one per epoch, then the result)")
@@ -138,7 +141,8 @@ def build_config(args: argparse.Namespace) -> Any:
         if getattr(args, arg) is not None:
             optim = replace(optim, **{field_name: getattr(args, arg)})
     top: dict[str, Any] = {"data": data, "model": model, "freeze": freeze, "optim": optim}
-    for arg in ("epochs", "batch_size", "seed", "device", "precision", "channels_last", "compile", "sync_bn"):
+    for arg in ("epochs", "batch_size", "seed", "device", "precision", "channels_last", "compile", "sync_bn",
+                "feature_cache"):
         if getattr(args, arg) is not None:
             top[arg] = getattr(args, arg)
     if args.out:
@@ -257,6 +261,19 @@ def print_data_notes(event: Any, stream: Any = None) -> None:
     stream.flush()
 
 
+def print_features(event: FeaturesCached, tty: bool, stream: Any = None) -> None:
+    """Print the cached-feature decision on stderr; while computing, a progress line on a terminal."""
+    stream = stream or sys.stderr
+    if event.stage != "computing":
+        prefix = "\r\033[K" if tty else ""  # ends a progress line
+        print(f"{prefix}{event.message}", file=stream, flush=True)
+    elif event.done == 0:
+        print(event.message, file=stream, flush=True)
+    elif tty:
+        print(f"\rfeatures {100 * event.done / max(1, event.total):3.0f}% ({event.done}/{event.total} images) ",
+              end="", file=stream, flush=True)
+
+
 def _print_summary(result: Any) -> None:
     held = f"best {result.heldout_name} accuracy {_pct(result.best_val_accuracy)}" if result.heldout_name else ""
     if result.heldout_name == "test":
@@ -278,6 +295,8 @@ class JsonLinesPrinter(Callback):
 
         if isinstance(event, RunStarted):
             print_data_notes(event)
+        elif isinstance(event, FeaturesCached):
+            print_features(event, tty=False)
         elif isinstance(event, EpochEnded):
             print(json.dumps(_json_safe({"event": "epoch", **asdict(event)}), allow_nan=False), flush=True)
 
@@ -299,6 +318,8 @@ class ProgressPrinter(Callback):
             self.on_batch_progress(event)
         elif isinstance(event, EpochEnded):
             self.on_epoch_ended(event)
+        elif isinstance(event, FeaturesCached):
+            print_features(event, self.tty)
 
     def on_run_started(self, event: Any) -> None:
         held = f", held-out: {event.heldout_name} ({event.heldout_images})" if event.heldout_name else ""

@@ -222,6 +222,9 @@ class TrainConfig:
     compile: bool = False
     # Distributed runs (torchrun): convert BatchNorm to SyncBatchNorm.
     sync_bn: bool = False
+    # Frozen prefix (feature extraction, last stage, from a layer): compute its output once per
+    # image and train the rest on those cached features (random translate/cutout then off).
+    feature_cache: bool = True
     # last.pt is also written inside an epoch at most this often (seconds), so a kill, a crash or
     # a power cut loses about a minute of work; writing it costs a fraction of a second.
     checkpoint_every_s: float = 60.0

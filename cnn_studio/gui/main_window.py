@@ -20,7 +20,7 @@ from cnn_studio.core.config import TrainConfig
 from cnn_studio.core.errors import ConfigError, UserError
 from cnn_studio.core.session import TrainingState
 from cnn_studio.core.training.events import (
-    BatchProgress, EpochEnded, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
+    BatchProgress, EpochEnded, FeaturesCached, RunFailed, RunFinished, RunStarted, WeightsSnapshot,
 )
 from cnn_studio.gui.config_binding import ConfigBinding
 from cnn_studio.gui.config_files import ConfigFiles
@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         c.subscribe(RunStarted, self.runs_view.schedule_refresh)  # the new run appears in the list
         c.subscribe(BatchProgress, tv.on_batch_progress)
         c.subscribe(EpochEnded, tv.on_epoch_ended)
+        c.subscribe(FeaturesCached, tv.on_features_cached)
         c.subscribe(WeightsSnapshot, self.inspect_view.on_weights_snapshot)
         c.subscribe(RunFinished, tv.on_run_finished)
         c.subscribe(RunFinished, self._on_run_finished)

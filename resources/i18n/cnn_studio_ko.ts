@@ -1835,6 +1835,14 @@ Double-click to open it in the Inspect view.</source>
                 <numerusform>에폭 %n개 이후부터 이어서 학습합니다. 앞부분 곡선은 이 실행의 지표 기록에서 가져옵니다.</numerusform>
             </translation>
         </message>
+        <message>
+            <source>Features {done}/{total}</source>
+            <translation>특징 계산 {done}/{total}</translation>
+        </message>
+        <message>
+            <source>Feature cache: {message}</source>
+            <translation>특징 캐시: {message}</translation>
+        </message>
         <message numerus="yes">
             <source>Run {status} after %n epoch(s).</source>
             <translation>

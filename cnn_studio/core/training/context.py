@@ -49,6 +49,7 @@ class RunContext:
     scaler: torch.amp.GradScaler | None
     run_dir: str | None = None  # set once the run folder is chosen; None on ranks other than 0
     _heldout_loader: Any = field(default=None, repr=False)
+    features: Any = None  # CachedTraining when the run trains on cached features (issue 15, features.py)
 
     @property
     def model(self) -> torch.nn.Module:

@@ -49,6 +49,7 @@ from cnn_studio.core.training.evaluation import EvalResult, autocast_context, ev
 from cnn_studio.core.training.events import (
     BatchProgress, EpochEnded, RunFailed, RunFinished, TrainingEvent, WeightsSnapshot,
 )
+from cnn_studio.core.training.features import use_cached_features
 from cnn_studio.core.training.metrics import RunningStats
 from cnn_studio.core.training.optim import current_lr, group_lrs
 from cnn_studio.core.training.run_state import (
@@ -149,6 +150,7 @@ class Trainer:
         status, message = "completed", ""
         self._emit(started_event(ctx, state.start_epoch))
         try:
+            use_cached_features(ctx, self._emit, self._check)  # issue 15: frozen prefix computed once per image
             self._train_epochs()
             state.test_accuracy = self._final_test()
         except StopTraining:
@@ -403,8 +405,10 @@ class Trainer:
         try:
             if self.dist.is_main:
                 checkpoints.load_best(ctx)
-                loader = make_split_loader(ctx, split, train=False, world_size=1)
-                result = evaluate(ctx.model, loader, num_classes=len(ctx.classes), device=ctx.device,
+                model, loader = ctx.model, make_split_loader(ctx, split, train=False, world_size=1)
+                if ctx.features is not None:  # issue 15: the trained suffix on cached test features
+                    model, loader = ctx.features.forward, ctx.features.loader("test")
+                result = evaluate(model, loader, num_classes=len(ctx.classes), device=ctx.device,
                                   amp_dtype=ctx.amp_dtype, channels_last=self.cfg.channels_last,
                                   collect_predictions=True, check=self._check)
                 data = test_results_dict(result, ctx.classes, list(split.paths), split.labels.tolist())

@@ -112,5 +112,24 @@ class RunFailed:
     user_error: bool = False  # True when the user can fix it (a setting), False for a bug
 
 
+@dataclass(frozen=True)
+class FeaturesCached:
+    """Training on cached features of the frozen layers (issue 15): the decision and its progress.
+
+    ``stage``: ``off`` (every batch runs the whole network; ``message`` says why), ``computing``
+    (``done`` of ``total`` image views through the frozen layers), ``ready`` (computed and stored),
+    ``reused`` (loaded from the cache folder, nothing computed). ``message`` is one log line.
+    """
+
+    stage: str
+    message: str
+    boundary: str = ""  # the first module that runs every batch ("" when off)
+    done: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    megabytes: float = 0.0
+    mapped: bool = False  # True: read from a memory-mapped file (too large for the memory budget)
+
+
 #: Every event the engine emits; a new event is one more dataclass here (and the code that shows it).
-TrainingEvent = RunStarted | BatchProgress | EpochEnded | WeightsSnapshot | RunFinished | RunFailed
+TrainingEvent = RunStarted | BatchProgress | EpochEnded | WeightsSnapshot | RunFinished | RunFailed | FeaturesCached

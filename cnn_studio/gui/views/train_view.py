@@ -267,6 +267,14 @@ class TrainView(QWidget):
             best=self.tr(" — best so far") if event.is_best else "", s=event.seconds, ips=event.images_per_second))
         self.epoch_progress.setValue(1000)
 
+    def on_features_cached(self, event: Any) -> None:
+        """Cached features of the frozen layers: log the decision; while computing, show progress."""
+        if event.stage == "computing" and event.done > 0:
+            self.epoch_progress.setValue(int(1000 * event.done / max(event.total, 1)))
+            self.epoch_label.setText(self.tr("Features {done}/{total}").format(done=event.done, total=event.total))
+            return
+        self.append_log(self.tr("Feature cache: {message}").format(message=event.message))
+
     def on_run_finished(self, event: Any) -> None:
         """The run ended (completed, stopped or failed)."""
         n = event.epochs_completed

@@ -85,7 +85,10 @@ class _Slow(Callback):
                 self.control.stop()
 
 
-def test_last_pt_is_written_inside_long_epochs(data_root, tmp_path):
+def test_last_pt_is_written_inside_long_epochs(data_root, tmp_path, monkeypatch):
+    from cnn_studio.core.training import engine
+
+    monkeypatch.setattr(engine, "PROGRESS_INTERVAL_S", 0.0)  # a progress event (and a slow callback) every batch
     control = TrainingControl()
     folder = tmp_path / "run"
     slow = _Slow(control, folder, stop_after=3)
