@@ -1,4 +1,4 @@
-"""Predictions on a dropped folder: labels from class sub-folders, accuracy, confusion matrix, CSV.
+"""Predictions on a dropped folder: labels from class sub-folders, accuracy and a confusion matrix.
 
 A folder whose sub-folders are named like the model's classes (``photos/cat/1.jpg``,
 ``photos/dog/2.jpg``) is a labelled set: :func:`folder_labels` reads the true class of each file
