@@ -1,7 +1,8 @@
 """Predictions as a table: names relative to the folder given, and a CSV that Excel opens.
 
-Used by ``cnn-studio predict --csv`` (and meant for the Predict view's export): one row per file,
-``path, label_1, prob_1, ..., label_k, prob_k, error``. The file is UTF-8 with a byte-order mark,
+Used by ``cnn-studio predict --csv`` and the Predict view's export: one row per file,
+``path, [true_class,] label_1, prob_1, ..., label_k, prob_k, error`` (``true_class`` when the files
+were labelled by their class sub-folders, see ``core.folder_eval``). The file is UTF-8 with a byte-order mark,
 so Excel shows non-ASCII class and file names correctly, and paths use ``/`` on every OS.
 """
 
@@ -42,18 +43,22 @@ def relative_names(paths: Sequence[str], inputs: Iterable[str | os.PathLike]) ->
 
 
 def prediction_rows(results: Sequence[Prediction | PredictionError], names: Sequence[str],
-                    topk: int) -> list[list[str]]:
-    """Return the header and one row per result (top-k labels and probabilities, or the error)."""
-    header = ["path"]
+                    topk: int, true_classes: Sequence[str] | None = None) -> list[list[str]]:
+    """Return the header and one row per result (top-k labels and probabilities, or the error).
+
+    ``true_classes`` (one name per result, '' when unknown) adds a ``true_class`` column after ``path``.
+    """
+    header = ["path"] + (["true_class"] if true_classes is not None else [])
+    lead = len(header)
     for rank in range(1, topk + 1):
         header += [f"label_{rank}", f"prob_{rank}"]
     rows = [header + ["error"]]
-    for result, name in zip(results, names):
-        row = [name]
+    for i, (result, name) in enumerate(zip(results, names)):
+        row = [name] + ([true_classes[i]] if true_classes is not None else [])
         if isinstance(result, Prediction):
             for c in result.top[:topk]:
                 row += [c.label, f"{c.prob:.6f}"]
-            row += [""] * (1 + 2 * topk - len(row)) + [""]
+            row += [""] * (lead + 2 * topk - len(row)) + [""]
         else:
             row += [""] * (2 * topk) + [result.error]
         rows.append(row)
@@ -61,13 +66,13 @@ def prediction_rows(results: Sequence[Prediction | PredictionError], names: Sequ
 
 
 def write_predictions_csv(path: str | os.PathLike, results: Sequence[Prediction | PredictionError],
-                          names: Sequence[str], topk: int) -> None:
-    """Write the predictions to ``path`` as CSV (UTF-8 with BOM), atomically.
+                          names: Sequence[str], topk: int, true_classes: Sequence[str] | None = None) -> None:
+    """Write the predictions to ``path`` as CSV (UTF-8 with BOM), atomically (see :func:`prediction_rows`).
 
     Raises:
         OSError: The file could not be written.
     """
     text = io.StringIO(newline="")
-    csv.writer(text).writerows(prediction_rows(results, names, topk))  # rows end in \r\n (RFC 4180)
+    csv.writer(text).writerows(prediction_rows(results, names, topk, true_classes))  # rows end in \r\n (RFC 4180)
     with atomic_write(Path(path), "wb") as fh:
         fh.write(text.getvalue().encode("utf-8-sig"))

@@ -8,6 +8,7 @@ Layout of a run folder::
     best.pt             checkpoint with the best held-out accuracy
     summary.json        written at the end: status, accuracies, paths, timings
     test_results.json   confusion matrix, per-class accuracy, misclassified test images
+    run_meta.json       what the user wrote about the run: a display name and notes (optional)
     owner.lock          while a process trains: its pid and host, under an OS lock (run_lock.py)
 
 JSON files are written atomically (temporary file + rename), so a reader never sees half a file,
@@ -39,6 +40,8 @@ SUMMARY_FILE = "summary.json"
 TEST_RESULTS_FILE = "test_results.json"
 LAST_CHECKPOINT = "last.pt"
 BEST_CHECKPOINT = "best.pt"
+META_FILE = "run_meta.json"
+MAX_RUN_NAME = 120  # characters: a display name is a label in a table, not a note
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,13 @@ class RunInfo:
     epochs_completed: int
     best_accuracy: float | None
     test_accuracy: float | None
-    created: float  # folder modification time, seconds since the epoch
+    created: float  # when config.json was written (the run's start), seconds since the epoch
     has_best: bool
     has_last: bool
+    display_name: str = ""   # the user's name for the run (run_meta.json), else the folder name
+    notes: str = ""          # the user's notes (run_meta.json)
+    dataset: str = ""        # the dataset folder's name (config.json data.root)
+    model_options: str = ""  # config.json model.options as text ("batch_norm off, width 2")
 
     @property
     def resumable(self) -> bool:
@@ -130,6 +137,9 @@ def append_metrics(run_dir: str | os.PathLike[str], record: dict[str, Any]) -> N
         raise storage_error(exc, path) from None
 
 
+_KIND = re.compile(r'"kind"\s*:\s*"([A-Za-z_]*)"')
+
+
 def read_metrics(run_dir: str | os.PathLike[str], kind: str | None = None) -> list[dict[str, Any]]:
     """Return the records of ``metrics.jsonl`` (only ``kind`` ones if given); a torn last line is skipped."""
     path = Path(run_dir) / METRICS_FILE
@@ -140,6 +150,10 @@ def read_metrics(run_dir: str | os.PathLike[str], kind: str | None = None) -> li
         line = line.strip()
         if not line:
             continue
+        if kind is not None:  # skip the (many) lines of another kind without parsing them
+            seen = _KIND.search(line)
+            if seen is not None and seen.group(1) != kind:
+                continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
@@ -188,6 +202,66 @@ def read_run_config(run_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
     return _read_json(Path(run_dir) / CONFIG_FILE)
 
 
+@dataclass(frozen=True)
+class RunMeta:
+    """What the user wrote about a run (``run_meta.json``); empty strings when nothing was written."""
+
+    name: str = ""
+    notes: str = ""
+
+
+def read_run_meta(run_dir: str | os.PathLike[str]) -> RunMeta:
+    """Return the run's display name and notes (empty when the run has no ``run_meta.json``)."""
+    data = _read_json(Path(run_dir) / META_FILE) or {}
+    name, notes = data.get("name", ""), data.get("notes", "")
+    return RunMeta(name=name if isinstance(name, str) else "", notes=notes if isinstance(notes, str) else "")
+
+
+def update_run_meta(run_dir: str | os.PathLike[str], *, name: str | None = None,
+                    notes: str | None = None) -> RunMeta:
+    """Set the run's display name and/or notes (None keeps the stored value); return what is stored.
+
+    The name is one line, stripped; an empty name gives the folder name back. The folder itself is
+    never renamed (paths to its checkpoints stay valid). Written atomically.
+
+    Raises:
+        UserError: the folder is not a run folder, or the name is longer than ``MAX_RUN_NAME``.
+    """
+    from cnn_studio.core.errors import UserError
+
+    folder = Path(run_dir)
+    if not is_run_dir(folder):
+        raise UserError(f"{folder} is not a run folder (it has no config.json), so it cannot be renamed or annotated.")
+    meta = read_run_meta(folder)
+    if name is not None:
+        name = " ".join(name.split())
+        if len(name) > MAX_RUN_NAME:
+            raise UserError(f"A run name has at most {MAX_RUN_NAME} characters; this one has {len(name)}.")
+        meta = RunMeta(name=name, notes=meta.notes)
+    if notes is not None:
+        meta = RunMeta(name=meta.name, notes=notes.rstrip())
+    write_json_atomic(folder / META_FILE, {"name": meta.name, "notes": meta.notes})
+    return meta
+
+
+def run_display_name(run_dir: str | os.PathLike[str]) -> str:
+    """The user's name for the run, else its folder name."""
+    return read_run_meta(run_dir).name or Path(run_dir).name
+
+
+def options_text(options: Any) -> str:
+    """Model options as short text, in the order and words of ``ModelConfig.run_label`` ("batch_norm off")."""
+    if not isinstance(options, dict) or not options:
+        return ""
+    parts = []
+    for key in sorted(options):
+        value = options[key]
+        shown = ("on" if value else "off") if isinstance(value, bool) else \
+            ("x".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value))
+        parts.append(f"{key} {shown}")
+    return ", ".join(parts)
+
+
 def is_run_dir(path: str | os.PathLike[str]) -> bool:
     """Return True if ``path`` looks like a run folder (has a config.json)."""
     return (Path(path) / CONFIG_FILE).is_file()
@@ -214,9 +288,26 @@ def run_info(run_dir: str | os.PathLike[str]) -> RunInfo:
         done = max(done, max(int(e.get("epoch", 0)) for e in epochs))
     return RunInfo(
         path=str(folder), name=folder.name, model_name=model_name, status=status, epochs_completed=done,
-        best_accuracy=best, test_accuracy=test, created=folder.stat().st_mtime,
+        best_accuracy=best, test_accuracy=test, created=_created(folder),
         has_best=(folder / BEST_CHECKPOINT).is_file(), has_last=(folder / LAST_CHECKPOINT).is_file(),
+        **_described(folder, config),
     )
+
+
+def _created(folder: Path) -> float:
+    """When the run was created: its config.json's time (the folder's own changes with every file written)."""
+    config = folder / CONFIG_FILE
+    return config.stat().st_mtime if config.is_file() else folder.stat().st_mtime
+
+
+def _described(folder: Path, config: dict[str, Any]) -> dict[str, str]:
+    """The RunInfo fields the user wrote (name, notes) or that describe the run (dataset, model options)."""
+    meta = read_run_meta(folder)
+    model = config.get("model") if isinstance(config.get("model"), dict) else {}
+    data = config.get("data") if isinstance(config.get("data"), dict) else {}
+    root = str(data.get("root") or "")
+    return {"display_name": meta.name or folder.name, "notes": meta.notes,
+            "dataset": Path(root).name if root else "", "model_options": options_text(model.get("options"))}
 
 
 def run_status(run_dir: str | os.PathLike[str], summary: dict[str, Any] | None = None,
@@ -248,12 +339,39 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def list_runs(base: str | os.PathLike[str]) -> list[RunInfo]:
-    """Return the run folders directly under ``base``, newest first."""
+def run_signature(run_dir: str | os.PathLike[str]) -> tuple[tuple[str, int, int], ...]:
+    """Size and modification time of every file :func:`run_info` reads: equal signatures, equal RunInfo.
+
+    Only a run's status can change without a file changing (its owner process dies); re-check that
+    with :func:`run_status` for a run listed as ``running``.
+    """
+    folder = Path(run_dir)
+    signature = []
+    for name in (CONFIG_FILE, METRICS_FILE, SUMMARY_FILE, META_FILE, LAST_CHECKPOINT, BEST_CHECKPOINT,
+                 run_lock.LOCK_FILE):
+        try:
+            st = (folder / name).stat()
+        except OSError:
+            continue
+        signature.append((name, st.st_mtime_ns, st.st_size))
+    return tuple(signature)
+
+
+def run_dirs(base: str | os.PathLike[str]) -> list[Path]:
+    """The run folders directly under ``base`` (unsorted; empty when ``base`` is not a folder)."""
     root = Path(base)
     if not root.is_dir():
         return []
-    runs = [run_info(p) for p in root.iterdir() if p.is_dir() and is_run_dir(p)]
+    return [p for p in root.iterdir() if p.is_dir() and is_run_dir(p)]
+
+
+def list_runs(base: str | os.PathLike[str]) -> list[RunInfo]:
+    """Return the run folders directly under ``base``, newest first."""
+    return newest_first([run_info(p) for p in run_dirs(base)])
+
+
+def newest_first(runs: list[RunInfo]) -> list[RunInfo]:
+    """Sort runs as the runs list shows them: newest first."""
     return sorted(runs, key=lambda r: (r.created, r.name), reverse=True)
 
 

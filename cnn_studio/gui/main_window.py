@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
             open_dataset=self.datasets.choose, open_folder=self.open_dataset, open_demo=self.open_demo,
             open_run=self.runs_view.choose_run_folder, load_config=self.config_files.load,
             save_config=self.config_files.save,
-            export=self.export_for_server, quit=self.close, start=self.start_training,
+            export=self.export_for_server, export_model=self.export_model, quit=self.close, start=self.start_training,
             toggle_pause=self.toggle_pause, stop=self.controller.stop))
         self._build_status_bar()
         self._connect()
@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
         self.runs_view.run_selected.connect(self.choose_run)
         self.runs_view.selection_changed.connect(self.session.set_selected_runs)
         self.runs_view.export_requested.connect(self.export_for_server)
+        self.runs_view.export_model_requested.connect(self.export_model)
+        self.runs_view.message.connect(self.show_message)
         self.results_view.show_message.connect(self.show_message)
         self.lab_view.message.connect(self.show_message)
         self.lab_view.failed.connect(self.show_task_error)
@@ -170,6 +172,7 @@ class MainWindow(QMainWindow):
         c.training_thread_finished.connect(self._on_training_thread_finished)
         # training events, by type (adding an event = a dataclass + the subscriptions that show it)
         c.subscribe(RunStarted, tv.on_run_started)
+        c.subscribe(RunStarted, self.runs_view.schedule_refresh)  # the new run appears in the list
         c.subscribe(BatchProgress, tv.on_batch_progress)
         c.subscribe(EpochEnded, tv.on_epoch_ended)
         c.subscribe(FeaturesCached, tv.on_features_cached)
@@ -302,6 +305,18 @@ class MainWindow(QMainWindow):
         """Export a run config plus the torchrun command for a server (see :class:`ConfigFiles`)."""
         self.config_files.export_for_server()
 
+    def export_model(self, run_dir: str = "") -> None:
+        """Export a run's model (``run_dir``, else the one run selected in Runs) to ONNX or TorchScript."""
+        from cnn_studio.gui.widgets.export_dialog import ModelExportDialog
+
+        selected = self.session.selected_runs
+        run_dir = run_dir or (selected[0] if len(selected) == 1 else "")
+        if not run_dir:
+            self.tabs.setCurrentWidget(self.runs_view)
+            self.show_message(self.tr("Select one run in the Runs view to export its model."))
+            return
+        ModelExportDialog(run_dir, self).exec()
+
     # --- training --------------------------------------------------------------------------
     def update_ready(self) -> None:
         """Tell the Train view and the Start action whether a run can start, and if not, why."""
@@ -332,7 +347,8 @@ class MainWindow(QMainWindow):
         if resume_from:  # the curves continue where the run stopped instead of starting at the resume point
             from cnn_studio.core.runs import read_metrics
 
-            self.train_view.preload_history(read_metrics(Path(resume_from).parent))
+            folder = Path(resume_from) if Path(resume_from).is_dir() else Path(resume_from).parent
+            self.train_view.preload_history(read_metrics(folder))
         self.tabs.setCurrentWidget(self.train_view)
         self.controller.start_training(cfg, dataset=dataset, resume_from=resume_from)
 
@@ -346,7 +362,8 @@ class MainWindow(QMainWindow):
         if not data:
             raise ConfigError(f"The run folder {run_dir} has no readable config.json; it cannot be resumed.")
         cfg = TrainConfig.from_dict(data)
-        self._start(cfg, dataset=self._matching_dataset(cfg), resume_from=str(Path(run_dir) / LAST_CHECKPOINT))
+        last = Path(run_dir) / LAST_CHECKPOINT  # without one (killed in its first epoch) the folder restarts
+        self._start(cfg, dataset=self._matching_dataset(cfg), resume_from=str(last if last.is_file() else run_dir))
 
     def toggle_pause(self) -> None:
         """Pause a training run, or resume a paused one."""

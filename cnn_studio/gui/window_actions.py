@@ -26,6 +26,7 @@ class WindowCommands:
     load_config: Callable[[], None]
     save_config: Callable[[], None]
     export: Callable[[], None]
+    export_model: Callable[[], None]  # the selected run's model as ONNX / TorchScript
     quit: Callable[[], None]
     start: Callable[[], None]
     toggle_pause: Callable[[], None]
@@ -68,6 +69,8 @@ class WindowActions(QObject):
                                   QKeySequence.StandardKey.Save)
         self.export = action(self.tr("&Export for a server (config + torchrun)…"), "actionExport",
                              commands.export)
+        self.export_model = action(self.tr("Export &model (ONNX, TorchScript)…"), "actionExportModel",
+                                   commands.export_model)
         self.quit = action(self.tr("&Quit"), "actionQuit", commands.quit, QKeySequence.StandardKey.Quit)
         self.start = action(self.tr("&Start training"), "actionStart", commands.start, "F5", sp.SP_MediaPlay)
         self.pause = action(self.tr("&Pause / resume"), "actionPause", commands.toggle_pause, "F6", sp.SP_MediaPause)
@@ -85,6 +88,9 @@ class WindowActions(QObject):
         file_menu.addAction(self.quit)
         train_menu = bar.addMenu(self.tr("&Train"))
         train_menu.addActions([self.start, self.pause, self.stop])
+        runs_menu = bar.addMenu(self.tr("&Runs"))
+        runs_menu.setObjectName("runsMenu")
+        runs_menu.addActions([self.open_run, self.export_model, self.export])
         view_menu = bar.addMenu(self.tr("&View"))
         for i in range(tabs.count()):
             a = action(tabs.tabText(i), f"actionView{i}", lambda _=False, i=i: tabs.setCurrentIndex(i),

@@ -135,6 +135,18 @@
             <source>predicted class</source>
             <translation>예측 클래스</translation>
         </message>
+        <message>
+            <source>predicted: {name}</source>
+            <translation>예측: {name}</translation>
+        </message>
+        <message>
+            <source>true: {name}</source>
+            <translation>실제: {name}</translation>
+        </message>
+        <message>
+            <source>true {t} → predicted {p}: {n} images</source>
+            <translation>실제 {t} → 예측 {p}: 이미지 {n}장</translation>
+        </message>
     </context>
     <context>
         <name>DatasetLoader</name>
@@ -482,6 +494,29 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
         <message>
             <source>Result</source>
             <translation>결과</translation>
+        </message>
+    </context>
+    <context>
+        <name>FolderEvaluationPanel</name>
+        <message>
+            <source>Confusion matrix of the dropped folder</source>
+            <translation>끌어다 놓은 폴더의 혼동 행렬</translation>
+        </message>
+        <message>
+            <source>{folder} has class sub-folders, but none of their images could be read.</source>
+            <translation>{folder}에 클래스 하위 폴더가 있지만, 그 안의 이미지를 하나도 읽지 못했습니다.</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Accuracy on {folder}: {acc:.1%}&lt;/b&gt; ({correct} of {count} images in class sub-folders are predicted as their folder's class).</source>
+            <translation>&lt;b&gt;{folder}에서의 정확도: {acc:.1%}&lt;/b&gt; (클래스 하위 폴더의 이미지 {count}장 중 {correct}장을 그 폴더의 클래스로 예측했습니다).</translation>
+        </message>
+        <message>
+            <source>{n} images in class sub-folders could not be read.</source>
+            <translation>클래스 하위 폴더의 이미지 {n}장을 읽지 못했습니다.</translation>
+        </message>
+        <message>
+            <source>{n} images outside the class sub-folders are not counted.</source>
+            <translation>클래스 하위 폴더 밖의 이미지 {n}장은 세지 않았습니다.</translation>
         </message>
     </context>
     <context>
@@ -1082,6 +1117,10 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>{name} — CNN Studio</translation>
         </message>
         <message>
+            <source>Select one run in the Runs view to export its model.</source>
+            <translation>모델을 내보내려면 실행 목록에서 실행 하나를 고르세요.</translation>
+        </message>
+        <message>
             <source>Open a dataset first (Ctrl+O, or drop a folder on the window).</source>
             <translation>먼저 데이터셋을 여세요 (Ctrl+O, 또는 창에 폴더를 끌어다 놓기).</translation>
         </message>
@@ -1116,6 +1155,132 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
         <message>
             <source>A run is training. Stop it (the last checkpoint is kept) and close?</source>
             <translation>학습이 진행 중입니다. 멈추고 (마지막 체크포인트는 남습니다) 닫을까요?</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelCaptions</name>
+        <message>
+            <source>{file} of the run {run}</source>
+            <translation>실행 {run}의 {file}</translation>
+        </message>
+        <message>
+            <source>Drop one image, several, or a folder here to classify them with {model} (loading…).</source>
+            <translation>이미지 한 장, 여러 장, 또는 폴더를 여기에 끌어다 놓으면 {model}(으)로 분류합니다 (불러오는 중…).</translation>
+        </message>
+        <message>
+            <source>Drop one image, several, or a folder here to classify them.
+Out of the box the bundled ImageNet model names 1000 everyday things.</source>
+            <translation>이미지 한 장, 여러 장, 또는 폴더를 여기에 끌어다 놓으면 분류합니다.
+기본으로 들어 있는 ImageNet 모델은 일상 사물 1000가지를 구별합니다.</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n class(es)</source>
+            <translation>
+                <numerusform>클래스 %n개</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Drop one image, several, or a folder here to classify them with {model}
+({arch}, {classes}: {names}).
+A folder with one sub-folder per class also gets its accuracy and confusion matrix.</source>
+            <translation>이미지 한 장, 여러 장, 또는 폴더를 여기에 끌어다 놓으면 {model}(으)로 분류합니다
+({arch}, {classes}: {names}).
+클래스마다 하위 폴더가 있는 폴더는 정확도와 혼동 행렬도 보여 줍니다.</translation>
+        </message>
+        <message>
+            <source>Model: the bundled ImageNet EfficientNet-Lite0 (1000 classes)</source>
+            <translation>모델: 내장된 ImageNet EfficientNet-Lite0 (클래스 1000개)</translation>
+        </message>
+        <message>
+            <source>Model: {model} ({arch}, {classes})</source>
+            <translation>모델: {model} ({arch}, {classes})</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelExportDialog</name>
+        <message>
+            <source>Export model</source>
+            <translation>모델 내보내기</translation>
+        </message>
+        <message>
+            <source>Export the model of the run &lt;b&gt;{name}&lt;/b&gt; for deployment. The file takes the normalised image as input; the class names, input size and normalisation are stored in it.</source>
+            <translation>실행 &lt;b&gt;{name}&lt;/b&gt;의 모델을 배포용으로 내보냅니다. 이 파일은 정규화한 이미지를 입력으로 받으며, 클래스 이름, 입력 크기, 정규화 값이 파일 안에 저장됩니다.</translation>
+        </message>
+        <message>
+            <source>Checkpoint to export</source>
+            <translation>내보낼 체크포인트</translation>
+        </message>
+        <message>
+            <source>best.pt (best held-out accuracy)</source>
+            <translation>best.pt (검증 정확도가 가장 높은 것)</translation>
+        </message>
+        <message>
+            <source>last.pt (the last epoch)</source>
+            <translation>last.pt (마지막 에폭)</translation>
+        </message>
+        <message>
+            <source>Export format</source>
+            <translation>내보내기 형식</translation>
+        </message>
+        <message>
+            <source>ONNX (.onnx): ONNX Runtime, OpenCV, TensorRT</source>
+            <translation>ONNX (.onnx): ONNX Runtime, OpenCV, TensorRT</translation>
+        </message>
+        <message>
+            <source>TorchScript (.pt): PyTorch and LibTorch without Python</source>
+            <translation>TorchScript (.pt): 파이썬 없이 PyTorch와 LibTorch에서</translation>
+        </message>
+        <message>
+            <source>File to write</source>
+            <translation>저장할 파일</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>찾아보기…</translation>
+        </message>
+        <message>
+            <source>Choose the file to write</source>
+            <translation>저장할 파일 고르기</translation>
+        </message>
+        <message>
+            <source>Checkpoint</source>
+            <translation>체크포인트</translation>
+        </message>
+        <message>
+            <source>Format</source>
+            <translation>형식</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>파일</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>내보내기</translation>
+        </message>
+        <message>
+            <source>This run has no checkpoint yet, so there is no model to export.</source>
+            <translation>이 실행에는 아직 체크포인트가 없어서 내보낼 모델이 없습니다.</translation>
+        </message>
+        <message>
+            <source>ONNX (*.onnx)</source>
+            <translation>ONNX (*.onnx)</translation>
+        </message>
+        <message>
+            <source>TorchScript (*.pt)</source>
+            <translation>TorchScript (*.pt)</translation>
+        </message>
+        <message>
+            <source>Exporting and checking the file against PyTorch…</source>
+            <translation>내보내고 PyTorch 결과와 비교하는 중…</translation>
+        </message>
+        <message>
+            <source>Wrote {path} ({n} classes); its outputs differ from PyTorch's by at most {diff:.1e}.</source>
+            <translation>{path}에 저장했습니다 (클래스 {n}개). 출력은 PyTorch와 최대 {diff:.1e}만큼 다릅니다.</translation>
+        </message>
+        <message>
+            <source>The export failed: {error}</source>
+            <translation>내보내기에 실패했습니다: {error}</translation>
         </message>
     </context>
     <context>
@@ -1307,46 +1472,12 @@ A dataset is a folder with one sub-folder per class (optionally inside train/ an
             <translation>이미지별 예측</translation>
         </message>
         <message>
-            <source>Drop one image, several, or a folder here to classify them</source>
-            <translation>분류할 이미지 한 장이나 여러 장, 또는 폴더를 여기에 끌어다 놓으세요</translation>
-        </message>
-        <message>
-            <source>{0} with {1} (loading…).</source>
-            <translation>{1}(으)로 {0} (불러오는 중…).</translation>
-        </message>
-        <message>
-            <source>{0}.
-Out of the box the bundled ImageNet model names 1000 everyday things.</source>
-            <translation>{0}.
-내장된 ImageNet 모델은 그대로 일상적인 사물 1000가지를 알아봅니다.</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n class(es)</source>
-            <translation>
-                <numerusform>클래스 %n개</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>{0} with {1}
-({2}, {3}: {4}).</source>
-            <translation>{1}(으)로 {0}
-({2}, {3}: {4}).</translation>
+            <source>Model: loading {model}…</source>
+            <translation>모델: {model} 불러오는 중…</translation>
         </message>
         <message>
             <source>the bundled ImageNet EfficientNet-Lite0</source>
             <translation>내장된 ImageNet EfficientNet-Lite0</translation>
-        </message>
-        <message>
-            <source>Model: loading {0}…</source>
-            <translation>모델: {0} 불러오는 중…</translation>
-        </message>
-        <message>
-            <source>Model: the bundled ImageNet EfficientNet-Lite0 (1000 classes)</source>
-            <translation>모델: 내장된 ImageNet EfficientNet-Lite0 (클래스 1000개)</translation>
-        </message>
-        <message>
-            <source>Model: {0} ({1}, {2})</source>
-            <translation>모델: {0} ({1}, {2})</translation>
         </message>
         <message>
             <source>The model could not be loaded: {0}</source>
@@ -1546,6 +1677,25 @@ Double-click to open it in the Inspect view.</source>
         </message>
     </context>
     <context>
+        <name>RunNotes</name>
+        <message>
+            <source>Notes on the selected run</source>
+            <translation>선택한 실행에 대한 메모</translation>
+        </message>
+        <message>
+            <source>What did this run try, and what did you learn from it? The notes are saved in the run's folder.</source>
+            <translation>이 실행에서 무엇을 시도했고 무엇을 배웠나요? 메모는 실행 폴더에 저장됩니다.</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Notes on {name}&lt;/b&gt;</source>
+            <translation>&lt;b&gt;{name}에 대한 메모&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Notes&lt;/b&gt; (select one run)</source>
+            <translation>&lt;b&gt;메모&lt;/b&gt; (실행 하나를 고르세요)</translation>
+        </message>
+    </context>
+    <context>
         <name>RunSelection</name>
         <message>
             <source>Inspect and Predict now use {path}</source>
@@ -1553,34 +1703,10 @@ Double-click to open it in the Inspect view.</source>
         </message>
     </context>
     <context>
-        <name>RunsView</name>
+        <name>RunsOverlay</name>
         <message>
-            <source>Run</source>
-            <translation>실행</translation>
-        </message>
-        <message>
-            <source>Model</source>
-            <translation>모델</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>상태</translation>
-        </message>
-        <message>
-            <source>Epochs</source>
-            <translation>에폭 수</translation>
-        </message>
-        <message>
-            <source>Best held-out</source>
-            <translation>최고 검증 정확도</translation>
-        </message>
-        <message>
-            <source>Test</source>
-            <translation>테스트</translation>
-        </message>
-        <message>
-            <source>Created</source>
-            <translation>만든 시각</translation>
+            <source>train and held-out error (%)</source>
+            <translation>학습 및 검증 오류율 (%)</translation>
         </message>
         <message>
             <source>held-out accuracy</source>
@@ -1599,8 +1725,78 @@ Double-click to open it in the Inspect view.</source>
             <translation>학습 손실</translation>
         </message>
         <message>
+            <source>Select several runs to overlay their curves:</source>
+            <translation>여러 실행을 선택하면 곡선을 겹쳐 봅니다:</translation>
+        </message>
+        <message>
+            <source>Metric to overlay</source>
+            <translation>겹쳐 볼 지표</translation>
+        </message>
+        <message>
+            <source>Runs compared</source>
+            <translation>실행 비교</translation>
+        </message>
+        <message>
+            <source>value</source>
+            <translation>값</translation>
+        </message>
+        <message>
+            <source>error (%)</source>
+            <translation>오차 (%)</translation>
+        </message>
+        <message>
+            <source>Train (thin) and held-out (bold) error</source>
+            <translation>학습 (가는 선)과 검증 (굵은 선) 오류율</translation>
+        </message>
+        <message>
+            <source>train</source>
+            <translation>학습</translation>
+        </message>
+        <message>
+            <source>held-out</source>
+            <translation>검증</translation>
+        </message>
+    </context>
+    <context>
+        <name>RunsView</name>
+        <message>
+            <source>Model</source>
+            <translation>모델</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>상태</translation>
+        </message>
+        <message>
+            <source>Epochs</source>
+            <translation>에폭 수</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>이름</translation>
+        </message>
+        <message>
+            <source>Model options</source>
+            <translation>모델 옵션</translation>
+        </message>
+        <message>
+            <source>Dataset</source>
+            <translation>데이터셋</translation>
+        </message>
+        <message>
+            <source>Best held-out</source>
+            <translation>최고 검증 정확도</translation>
+        </message>
+        <message>
+            <source>Test</source>
+            <translation>테스트</translation>
+        </message>
+        <message>
+            <source>Created</source>
+            <translation>만든 시각</translation>
+        </message>
+        <message>
             <source>completed</source>
-            <extracomment>run statuses (core.runs.RunInfo.status) as the Status column shows them</extracomment>
             <translation>완료</translation>
         </message>
         <message>
@@ -1632,6 +1828,14 @@ Double-click to open it in the Inspect view.</source>
             <translation>실행 폴더 열기…</translation>
         </message>
         <message>
+            <source>Rename…</source>
+            <translation>이름 바꾸기…</translation>
+        </message>
+        <message>
+            <source>Give the run a name of your own (F2); its folder keeps its name.</source>
+            <translation>실행에 원하는 이름을 붙입니다 (F2). 폴더 이름은 그대로 둡니다.</translation>
+        </message>
+        <message>
             <source>Show in file manager</source>
             <translation>파일 관리자에서 보기</translation>
         </message>
@@ -1644,6 +1848,14 @@ Double-click to open it in the Inspect view.</source>
             <translation>중단되거나 멈춘 실행을 마지막 체크포인트부터 이어서 학습합니다.</translation>
         </message>
         <message>
+            <source>Export model…</source>
+            <translation>모델 내보내기…</translation>
+        </message>
+        <message>
+            <source>Save the run's model as ONNX or TorchScript for deployment.</source>
+            <translation>실행의 모델을 배포용 ONNX 또는 TorchScript로 저장합니다.</translation>
+        </message>
+        <message>
             <source>Export for a server…</source>
             <translation>서버용으로 내보내기…</translation>
         </message>
@@ -1654,22 +1866,6 @@ Double-click to open it in the Inspect view.</source>
         <message>
             <source>No runs yet: train a model (Train tab) or open a run folder.</source>
             <translation>아직 실행이 없습니다. 모델을 학습하거나 (학습 탭) 실행 폴더를 여세요.</translation>
-        </message>
-        <message>
-            <source>Select several runs to overlay their curves:</source>
-            <translation>여러 실행을 선택하면 곡선을 겹쳐 봅니다:</translation>
-        </message>
-        <message>
-            <source>Metric to overlay</source>
-            <translation>겹쳐 볼 지표</translation>
-        </message>
-        <message>
-            <source>Runs compared</source>
-            <translation>실행 비교</translation>
-        </message>
-        <message>
-            <source>value</source>
-            <translation>값</translation>
         </message>
         <message>
             <source>Open a run folder</source>
@@ -2201,6 +2397,10 @@ ETA {eta}</source>
             <translation>서버용으로 내보내기(&amp;E) (설정 + torchrun)…</translation>
         </message>
         <message>
+            <source>Export &amp;model (ONNX, TorchScript)…</source>
+            <translation>모델 내보내기(&amp;M) (ONNX, TorchScript)…</translation>
+        </message>
+        <message>
             <source>&amp;Quit</source>
             <translation>끝내기(&amp;Q)</translation>
         </message>
@@ -2227,6 +2427,10 @@ ETA {eta}</source>
         <message>
             <source>&amp;Train</source>
             <translation>학습(&amp;T)</translation>
+        </message>
+        <message>
+            <source>&amp;Runs</source>
+            <translation>실행(&amp;R)</translation>
         </message>
         <message>
             <source>&amp;View</source>

@@ -169,6 +169,6 @@ def test_main_window_survives_an_application_font_change(qtbot, window, qapp):
         big.setPointSizeF(old.pointSizeF() + 3)
         qapp.setFont(big)
         qtbot.wait(50)
-        assert window.runs_view.overlay_metric.count() == 4
+        assert window.runs_view.overlay_metric.count() == 5  # held-out, train accuracy and loss; train + held-out error
     finally:
         qapp.setFont(old)

@@ -8,7 +8,6 @@ progressively with a progress bar and the window stays responsive.
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -20,42 +19,19 @@ from PySide6.QtWidgets import (
     QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.core.data.decode import image_name_patterns
+from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.gui.widgets.common import EmptyState, set_names
-from cnn_studio.gui.widgets.image_tools import (
-    display_names, english_plural, has_local_paths, local_paths, natural_key,
-)
+from cnn_studio.gui.widgets.folder_eval_panel import FolderEvaluationPanel
+from cnn_studio.gui.widgets.image_tools import display_names, english_plural, has_local_paths, local_paths
+from cnn_studio.gui.widgets.model_caption import ModelCaptions
 from cnn_studio.gui.widgets.prediction_card import PredictionCard
+from cnn_studio.gui.widgets.prediction_table import FileItem, NumberItem
 
 TOPK = 5
 MAX_CARDS = 12  # more files than this (or any folder): the table, with a card for the selection
+CARD_HEIGHT = 190       # the selected row's card above a labelled folder's confusion matrix
 CARD_PANEL_WIDTH = 380  # the selected row's card beside the table never gets narrower than this
-EMPTY_CLASS_NAMES = 5   # class names listed in the empty-state hint before "…"
-
-
-class _NumberItem(QTableWidgetItem):
-    """A table cell that sorts by a number, not by its text."""
-
-    def __init__(self, text: str, value: float) -> None:
-        super().__init__(text)
-        self.setData(Qt.ItemDataRole.UserRole, value)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:  # noqa: D105
-        return float(self.data(Qt.ItemDataRole.UserRole)) < float(other.data(Qt.ItemDataRole.UserRole))
-
-
-class _FileItem(QTableWidgetItem):
-    """A file-name cell that sorts naturally (img2 before img10); the full path is its user data."""
-
-    def __init__(self, name: str, path: str) -> None:
-        super().__init__(name)
-        self.setData(Qt.ItemDataRole.UserRole, path)
-        self.setToolTip(path)
-        self._key = natural_key(name)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:  # noqa: D105
-        return self._key < getattr(other, "_key", natural_key(other.text()))
 
 
 class PredictView(QWidget):
@@ -74,8 +50,11 @@ class PredictView(QWidget):
         self._paths: list[str] = []
         self._names: dict[str, str] = {}  # path -> what the table and cards show (relative to the drop)
         self._results: dict[str, Any] = {}
+        self._folder = ""                 # the one dropped folder ('' for files or several folders)
+        self._labels: dict[str, int] = {}  # path -> true class index, from the folder's class sub-folders
         self._cards: dict[str, PredictionCard] = {}
         self._table_mode = False
+        self.captions = ModelCaptions(self)
         self._build()
         self._show_empty()
 
@@ -100,6 +79,7 @@ class PredictView(QWidget):
         self._table_mode = any(Path(p).is_dir() for p in inputs) or len(files) > MAX_CARDS
         self._paths = files
         self._names = display_names(files, [p for p in inputs if Path(p).is_dir()])
+        self._folder = inputs[0] if len(inputs) == 1 and Path(inputs[0]).is_dir() else ""
         self._results = {}
         self._reset_results_area()
         if not files:
@@ -120,7 +100,8 @@ class PredictView(QWidget):
         self._runner.shutdown()
 
     # --- layout ----------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_bar(self) -> QHBoxLayout:
+        """The model label and the buttons above the results."""
         bar = QHBoxLayout()
         self.model_label = QLabel(self.tr("Model: the bundled ImageNet EfficientNet-Lite0"))
         self.model_label.setObjectName("predictModelLabel")
@@ -144,7 +125,10 @@ class PredictView(QWidget):
         for button in (self.open_checkpoint_button, self.imagenet_button, self.open_images_button,
                        self.open_folder_button, self.export_button):
             bar.addWidget(button)
+        return bar
 
+    def _build(self) -> None:
+        bar = self._build_bar()
         status = QHBoxLayout()
         self.status_label = QLabel(self.tr("Drop images or a folder anywhere here."))
         self.status_label.setObjectName("predictStatus")
@@ -154,7 +138,7 @@ class PredictView(QWidget):
         status.addWidget(self.status_label, 1)
         status.addWidget(self.progress)
 
-        self.empty = EmptyState(self._empty_text(None))
+        self.empty = EmptyState(self.captions.empty_text(None, self._pending_source))
         self.table = set_names(QTableWidget(0, 3), "predictTable", self.tr("Predictions table"))
         self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Prediction"), self.tr("Confidence")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -170,12 +154,19 @@ class PredictView(QWidget):
         self.cards_scroll = set_names(QScrollArea(), "predictCards", self.tr("Predictions per image"))
         self.cards_scroll.setWidgetResizable(True)
         self.cards_scroll.setWidget(self.cards_host)
+        self.evaluation = FolderEvaluationPanel()  # a labelled folder: below the selected row's card
+        self.evaluation.setVisible(False)
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.addWidget(self.cards_scroll)
+        self.side.addWidget(self.evaluation)
+        self.side.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.cards_scroll)
+        self.splitter.addWidget(self.side)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -190,6 +181,7 @@ class PredictView(QWidget):
     def _reset_results_area(self) -> None:
         self.empty.setVisible(False)
         self.splitter.setVisible(True)
+        self.evaluation.setVisible(False)
         self.table.setSortingEnabled(False)
         self.table.setRowCount(0)
         self.table.setVisible(self._table_mode)
@@ -207,28 +199,15 @@ class PredictView(QWidget):
             card.deleteLater()
         self._cards = {}
 
-    def _empty_text(self, predictor: Any) -> str:
-        """What the empty state says, naming the model that will classify."""
-        first = self.tr("Drop one image, several, or a folder here to classify them")
-        if predictor is None and self._pending_source:
-            return self.tr("{0} with {1} (loading…).").format(first, Path(self._pending_source).name)
-        if predictor is None or predictor.source == "ImageNet":
-            return self.tr("{0}.\nOut of the box the bundled ImageNet model names 1000 everyday things.").format(first)
-        names = list(predictor.class_names)
-        shown = ", ".join(names[:EMPTY_CLASS_NAMES]) + (", …" if len(names) > EMPTY_CLASS_NAMES else "")
-        classes = english_plural(self.tr("%n class(es)", "", len(names)), len(names))
-        return self.tr("{0} with {1}\n({2}, {3}: {4}).").format(
-            first, Path(predictor.source).name or predictor.model_name, predictor.model_name, classes, shown)
-
     # --- model -----------------------------------------------------------------------------
     def _load_model(self, checkpoint: str | None) -> None:
         from cnn_studio.core.inference import Predictor
 
-        name = Path(checkpoint).name if checkpoint else self.tr("the bundled ImageNet EfficientNet-Lite0")
-        self.model_label.setText(self.tr("Model: loading {0}…").format(name))
+        name = self.captions.source_name(checkpoint) if checkpoint else self.tr("the bundled ImageNet EfficientNet-Lite0")
+        self.model_label.setText(self.tr("Model: loading {model}…").format(model=name))
         self._predictor = None
         self._pending_source = checkpoint
-        self.empty.setText(self._empty_text(None))
+        self.empty.setText(self.captions.empty_text(None, self._pending_source))
 
         def load(_job: JobContext) -> Any:
             return Predictor.from_checkpoint(checkpoint) if checkpoint else Predictor.imagenet()
@@ -237,15 +216,9 @@ class PredictView(QWidget):
 
     def _use_predictor(self, predictor: Any) -> None:
         self._predictor = predictor
-        if predictor.source == "ImageNet":
-            text = self.tr("Model: the bundled ImageNet EfficientNet-Lite0 (1000 classes)")
-        else:
-            count = len(predictor.class_names)
-            text = self.tr("Model: {0} ({1}, {2})").format(
-                Path(predictor.source).name or predictor.model_name, predictor.model_name,
-                english_plural(self.tr("%n class(es)", "", count), count))
+        text = self.captions.model_text(predictor)
         self.model_label.setText(text)
-        self.empty.setText(self._empty_text(predictor))
+        self.empty.setText(self.captions.empty_text(predictor, self._pending_source))
         self.model_label.setToolTip(str(predictor.source))
         self.model_changed.emit(text)
         if self._paths:
@@ -267,7 +240,10 @@ class PredictView(QWidget):
                 self._load_model(self._pending_source)
             self.status_label.setText(self.tr("Loading the model…"))
             return  # _use_predictor classifies when the model is ready
+        from cnn_studio.core.folder_eval import folder_labels
+
         predictor, paths = self._predictor, list(self._paths)
+        self._labels = folder_labels(self._folder, paths, predictor.class_names) if self._folder else {}
         self.progress.setRange(0, len(paths))
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -306,7 +282,19 @@ class PredictView(QWidget):
         self.status_label.setText(english_plural(text, read))
         if self._table_mode and self.table.rowCount():
             self.table.selectRow(0)
+        if self._labels:
+            self._show_evaluation()
         self.predictions_finished.emit(count)
+
+    def _show_evaluation(self) -> None:
+        """The dropped folder has class sub-folders: show its accuracy and confusion matrix."""
+        self.evaluation.evaluate(self.results(), self._labels, self._predictor.class_names, Path(self._folder).name)
+        total = max(self.side.height(), CARD_HEIGHT + 300)
+        self.side.setSizes([CARD_HEIGHT, total - CARD_HEIGHT])
+
+    def folder_evaluation(self) -> Any:
+        """The ``FolderEvaluation`` of the last labelled folder shown (None when the drop had no class sub-folders)."""
+        return self.evaluation.evaluation if self.evaluation.isVisibleTo(self) else None
 
     def _on_classify_failed(self, failure: JobFailure) -> None:
         self.progress.setVisible(False)
@@ -317,15 +305,15 @@ class PredictView(QWidget):
 
         row = self.table.rowCount()
         self.table.insertRow(row)
-        self.table.setItem(row, 0, _FileItem(self._names.get(result.path, Path(result.path).name), result.path))
+        self.table.setItem(row, 0, FileItem(self._names.get(result.path, Path(result.path).name), result.path))
         if isinstance(result, Prediction):
             self.table.setItem(row, 1, QTableWidgetItem(result.label))
-            self.table.setItem(row, 2, _NumberItem(f"{result.prob:.1%}", result.prob))
+            self.table.setItem(row, 2, NumberItem(f"{result.prob:.1%}", result.prob))
         else:
             error = QTableWidgetItem(self.tr("error: {0}").format(result.error))
             error.setForeground(Qt.GlobalColor.darkRed)
             self.table.setItem(row, 1, error)
-            self.table.setItem(row, 2, _NumberItem("", -1.0))
+            self.table.setItem(row, 2, NumberItem("", -1.0))
 
     def _add_card(self, result: Any) -> PredictionCard:
         card = PredictionCard(result, self._request_gradcam, self.cards_host,
@@ -363,20 +351,19 @@ class PredictView(QWidget):
 
     # --- files -----------------------------------------------------------------------------
     def export_csv(self, path: str | os.PathLike) -> None:
-        """Write file, prediction, confidence (and error) for every result to ``path``.
+        """Write every result's top-k classes with probabilities to ``path`` (UTF-8 with BOM, for Excel).
 
-        UTF-8 with a byte-order mark, so Excel opens Korean file and class names correctly.
+        The format of ``cnn-studio predict --csv`` (``core.predictions_csv``): ``path`` relative to the
+        dropped folder, ``true_class`` for a folder with class sub-folders, ``label_k``/``prob_k``, ``error``.
         """
-        from cnn_studio.core.inference import Prediction
+        from cnn_studio.core.folder_eval import true_class_names
+        from cnn_studio.core.predictions_csv import write_predictions_csv
 
-        with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["path", "prediction", "confidence", "error"])
-            for result in self.results():
-                if isinstance(result, Prediction):
-                    writer.writerow([result.path, result.label, f"{result.prob:.6f}", ""])
-                else:
-                    writer.writerow([result.path, "", "", result.error])
+        results = self.results()
+        paths = [r.path for r in results]
+        classes = self._predictor.class_names if self._predictor is not None else ()
+        truth = true_class_names(paths, self._labels, classes) if self._labels else None
+        write_predictions_csv(path, results, [self._names.get(p, p) for p in paths], TOPK, truth)
 
     def _choose_checkpoint(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open checkpoint"), "",
@@ -401,6 +388,11 @@ class PredictView(QWidget):
         if path:
             self.export_csv(path)
             self.status_label.setText(self.tr("Saved {0}.").format(path))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override: a run renamed meanwhile shows its new name
+        super().showEvent(event)
+        if self._predictor is not None:
+            self.model_label.setText(self.captions.model_text(self._predictor))
 
     # --- drag and drop ---------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override

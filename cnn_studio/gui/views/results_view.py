@@ -11,87 +11,16 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
 from cnn_studio.gui.widgets.cell_gradcam import CellCam, CellGradcamBar, checkpoint_of_run, compute_cell_cams
 from cnn_studio.gui.widgets.common import EmptyState, ThumbnailGrid, set_names
+from cnn_studio.gui.widgets.confusion_plot import ConfusionPlot, elide_labels
 from cnn_studio.gui.widgets.plots import PALETTE
 
 MAX_CELL_IMAGES = 200
-
-
-class ConfusionPlot(pg.PlotWidget):
-    """A heatmap with counts; emits (true index, predicted index) when a cell is clicked."""
-
-    cell_clicked = Signal(int, int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(x=False, y=False)
-        self.hideButtons()
-        self.getPlotItem().invertY(True)
-        self.setAspectLocked(True)
-        self.setLabel("left", self.tr("true class"))
-        self.setLabel("bottom", self.tr("predicted class"))
-        self._image = pg.ImageItem()
-        self.addItem(self._image)
-        self._texts: list[pg.TextItem] = []
-        self._n = 0
-        self._selection = pg.PlotCurveItem(pen=pg.mkPen((230, 40, 40), width=3))  # outline of the clicked cell
-        self._selection.setZValue(10)
-        self.addItem(self._selection)
-        self.scene().sigMouseClicked.connect(self._on_click)
-
-    def set_matrix(self, matrix: np.ndarray, classes: list[str]) -> None:
-        """Show a confusion matrix (rows: true, columns: predicted)."""
-        self.set_selected_cell(None)
-        for t in self._texts:
-            self.removeItem(t)
-        self._texts = []
-        self._n = n = len(classes)
-        matrix = np.asarray(matrix, dtype=float).reshape(n, n)
-        rows = matrix.sum(axis=1, keepdims=True)
-        normalised = np.divide(matrix, rows, out=np.zeros_like(matrix), where=rows > 0)
-        # ImageItem is indexed [x, y]: transpose so that x = predicted, y = true.
-        self._image.setImage(normalised.T, levels=(0.0, 1.0))
-        self._image.setLookupTable(pg.colormap.get("viridis").getLookupTable(nPts=256))
-        self._image.setRect(0, 0, n, n)
-        if n <= 30:
-            for i in range(n):
-                for j in range(n):
-                    colour = "k" if normalised[i, j] > 0.6 else "w"
-                    text = pg.TextItem(str(int(matrix[i, j])), color=colour, anchor=(0.5, 0.5))
-                    text.setPos(j + 0.5, i + 0.5)
-                    self.addItem(text)
-                    self._texts.append(text)
-        ticks = [(k + 0.5, name[:12]) for k, name in enumerate(classes)] if n <= 30 else []
-        self.getAxis("bottom").setTicks([ticks])
-        self.getAxis("left").setTicks([ticks])
-        self.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
-
-    def set_selected_cell(self, cell: tuple[int, int] | None) -> None:
-        """Outline the cell (true index, predicted index); None removes the outline."""
-        if cell is None:
-            self._selection.setData([], [])
-            return
-        row, col = cell
-        self._selection.setData([col, col + 1, col + 1, col, col], [row, row, row + 1, row + 1, row])
-
-    def selected_cell_outline(self) -> tuple[np.ndarray, np.ndarray]:
-        """The outline's x and y corners (empty when no cell is selected)."""
-        x, y = self._selection.getData()
-        return (np.asarray([] if x is None else x), np.asarray([] if y is None else y))
-
-    def _on_click(self, event: Any) -> None:
-        if self._n == 0:
-            return
-        point = self.getPlotItem().vb.mapSceneToView(event.scenePos())
-        col, row = int(np.floor(point.x())), int(np.floor(point.y()))
-        if 0 <= row < self._n and 0 <= col < self._n:
-            self.cell_clicked.emit(row, col)
 
 
 class ResultsView(QWidget):
@@ -139,6 +68,7 @@ class ResultsView(QWidget):
         self.per_class.setMenuEnabled(False)
         self.per_class.setMouseEnabled(x=False, y=False)
         self.per_class.setYRange(0, 1)
+        self.per_class.getViewBox().sigTransformChanged.connect(lambda *_: self._update_per_class_ticks())
         left.addWidget(self.confusion)
         left.addWidget(self.per_class)
         left.setSizes([480, 220])
@@ -186,7 +116,9 @@ class ResultsView(QWidget):
             self.empty.setText(self.tr("The run {name} has no test results (it was stopped early, or the dataset "
                                        "has no test split).").format(name=Path(run_dir).name))
             return False
-        self.show_results(results, Path(run_dir).name)
+        from cnn_studio.core.runs import run_display_name
+
+        self.show_results(results, run_display_name(run_dir))
         return True
 
     def show_results(self, results: dict[str, Any], title: str = "") -> None:
@@ -205,15 +137,27 @@ class ResultsView(QWidget):
         values = np.array([np.nan if per.get(c) is None else per.get(c) for c in classes], dtype=float)
         self.per_class.addItem(pg.BarGraphItem(x=np.arange(len(classes)), height=np.nan_to_num(values), width=0.7,
                                                brush=pg.mkBrush(*PALETTE[0]), pen=pg.mkPen(None)))
-        step = max(1, len(classes) // 20)
-        self.per_class.getAxis("bottom").setTicks([[(i, classes[i][:12]) for i in range(0, len(classes), step)]])
         self.per_class.setYRange(0, 1)
+        self._update_per_class_ticks()
         self.hard_grid.clear()
         for m in results.get("misclassified", [])[:60]:
             self._add_thumb(self.hard_grid, m)
         self._forget_cell()
         self.cell_label.setText(self.tr("Click a cell of the confusion matrix to see the images behind it."))
         self._stack.setCurrentIndex(1)
+
+    def _update_per_class_ticks(self) -> None:
+        """Label every n-th bar with its class name, elided to the room between labels."""
+        classes = list(self.results["classes"]) if self.results else []
+        if not classes:
+            return
+        step = max(1, len(classes) // 20)
+        view = self.per_class.getViewBox()
+        unit = abs(view.mapViewToScene(QPointF(1, 0)).x() - view.mapViewToScene(QPointF(0, 0)).x())
+        font = self.per_class.getAxis("bottom").style.get("tickFont") or self.per_class.font()
+        shown = [classes[i] for i in range(0, len(classes), step)]
+        texts = elide_labels(shown, unit * step - 4 if unit else 80, font)
+        self.per_class.getAxis("bottom").setTicks([[(i * step, t) for i, t in enumerate(texts)]])
 
     def _add_thumb(self, grid: ThumbnailGrid, m: dict[str, Any]) -> None:
         caption = f"{m['predicted'][:14]}\n{m['confidence']:.0%}"  # two lines: the percentage is never elided

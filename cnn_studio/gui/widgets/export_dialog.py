@@ -1,4 +1,4 @@
-"""Export a run config (a selected run's or the current settings) plus the torchrun command for a server.
+"""Export dialogs: a run config plus the torchrun command for a server; a run's model as ONNX or TorchScript.
 
 The command comes from ``cnn_studio.core.training.distributed.torchrun_command`` (the same one the
 CLI documents), so the GUI never builds its own.
@@ -6,11 +6,14 @@ CLI documents), so the GUI never builds its own.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from cnn_studio.gui.widgets.common import set_names
 
@@ -92,3 +95,107 @@ class ExportDialog(QDialog):
                                               self.tr("JSON (*.json)"))
         if path:
             self.save_to(path)
+
+
+class ModelExportDialog(QDialog):
+    """Exports a run's model to ONNX or TorchScript (``core.export.export_checkpoint``) in the background.
+
+    The export is checked against PyTorch's outputs on a sample batch; the dialog says how closely
+    the file matches, or the one-sentence reason it could not be written.
+    """
+
+    exported = Signal(object)  # the core.export.ExportResult
+
+    def __init__(self, run_dir: str, parent: QWidget | None = None) -> None:
+        from cnn_studio.core.runs import BEST_CHECKPOINT, LAST_CHECKPOINT, run_display_name
+        from cnn_studio.gui.jobs import JobRunner
+
+        super().__init__(parent)
+        self.setObjectName("modelExportDialog")
+        self.setWindowTitle(self.tr("Export model"))
+        self.setMinimumWidth(600)
+        self.run_dir = str(run_dir)
+        self._runner = JobRunner(self)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Export the model of the run <b>{name}</b> for deployment. The file takes the "
+                               "normalised image as input; the class names, input size and normalisation are "
+                               "stored in it.").format(name=escape(run_display_name(run_dir))))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.checkpoint = set_names(QComboBox(), "exportCheckpoint", self.tr("Checkpoint to export"))
+        for name, text in ((BEST_CHECKPOINT, self.tr("best.pt (best held-out accuracy)")),
+                           (LAST_CHECKPOINT, self.tr("last.pt (the last epoch)"))):
+            if (Path(run_dir) / name).is_file():
+                self.checkpoint.addItem(text, str(Path(run_dir) / name))
+        self.format = set_names(QComboBox(), "exportFormat", self.tr("Export format"))
+        self.format.addItem(self.tr("ONNX (.onnx): ONNX Runtime, OpenCV, TensorRT"), "onnx")
+        self.format.addItem(self.tr("TorchScript (.pt): PyTorch and LibTorch without Python"), "torchscript")
+        self.out = set_names(QLineEdit(), "exportModelPath", self.tr("File to write"))
+        browse = set_names(QPushButton(self.tr("Browse…")), "exportModelBrowse", self.tr("Choose the file to write"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.out, 1)
+        row.addWidget(browse)
+        form.addRow(self.tr("Checkpoint"), self.checkpoint)
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("File"), row)
+        layout.addLayout(form)
+        self.status = QLabel()
+        self.status.setObjectName("exportModelStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export_button = set_names(QPushButton(self.tr("Export")), "exportModelRun", self.tr("Export"))
+        buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.clicked.connect(self.start_export)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.format.currentIndexChanged.connect(lambda _i: self._default_path())
+        self._default_path()
+        if not self.checkpoint.count():
+            self.export_button.setEnabled(False)
+            self.status.setText(self.tr("This run has no checkpoint yet, so there is no model to export."))
+
+    def _default_path(self) -> None:
+        suffix = ".onnx" if self.format.currentData() == "onnx" else ".pt"
+        current = self.out.text().strip()
+        base = Path(current).with_suffix("") if current else Path(self.run_dir) / "model"
+        self.out.setText(str(base) + suffix)
+
+    def _browse(self) -> None:
+        pattern = self.tr("ONNX (*.onnx)") if self.format.currentData() == "onnx" else self.tr("TorchScript (*.pt)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export model"), self.out.text(), pattern)
+        if path:
+            self.out.setText(path)
+
+    def start_export(self) -> None:
+        """Export in the background; the status line reports the result or why it failed."""
+        from cnn_studio.core.export import export_checkpoint
+
+        checkpoint, fmt, out = self.checkpoint.currentData(), self.format.currentData(), self.out.text().strip()
+        if not checkpoint or not out:
+            return
+        self.export_button.setEnabled(False)
+        self.status.setText(self.tr("Exporting and checking the file against PyTorch…"))
+        self._runner.submit(lambda _job: export_checkpoint(checkpoint, fmt, out), kind="export",
+                            on_done=self._on_done, on_failed=self._on_failed,
+                            on_finished=lambda: self.export_button.setEnabled(True))
+
+    def is_busy(self) -> bool:
+        """True while an export runs."""
+        return self._runner.is_busy()
+
+    def _on_done(self, result: Any) -> None:
+        self.status.setText(self.tr("Wrote {path} ({n} classes); its outputs differ from PyTorch's by at most "
+                                    "{diff:.1e}.").format(path=result.path, n=result.num_classes,
+                                                          diff=result.max_abs_diff))
+        self.exported.emit(result)
+
+    def _on_failed(self, failure: Any) -> None:
+        self.status.setText(failure.message if failure.user_error else
+                            self.tr("The export failed: {error}").format(error=failure.exception))
+
+    def done(self, result: int) -> None:  # noqa: D102 - QDialog override: wait for a running export
+        self._runner.shutdown()
+        super().done(result)
