@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from cnn_studio.core import run_lock
-from cnn_studio.core.atomic import atomic_write, storage_error
+from cnn_studio.core.atomic import storage_error, write_text_atomic
 
 CONFIG_FILE = "config.json"
 METRICS_FILE = "metrics.jsonl"
@@ -116,14 +116,7 @@ def strict_dumps(data: Any, **kwargs: Any) -> str:
 
 def write_json_atomic(path: str | os.PathLike[str], data: Any) -> Path:
     """Write ``data`` as pretty, strict JSON through a temporary file and an atomic rename."""
-    target = Path(path)
-    text = strict_dumps(data, indent=2) + "\n"
-    try:
-        with atomic_write(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise storage_error(exc, target) from None
-    return target
+    return write_text_atomic(path, strict_dumps(data, indent=2) + "\n")
 
 
 def append_metrics(run_dir: str | os.PathLike[str], record: dict[str, Any]) -> None:
@@ -169,12 +162,7 @@ def truncate_metrics_after(run_dir: str | os.PathLike[str], epoch: int) -> None:
     if not path.is_file():
         return
     keep = [r for r in read_metrics(run_dir) if int(r.get("epoch", 0)) <= epoch]
-    write_lines = "".join(strict_dumps(r) + "\n" for r in keep)
-    try:
-        with atomic_write(path, "w", encoding="utf-8") as handle:
-            handle.write(write_lines)
-    except OSError as exc:
-        raise storage_error(exc, path) from None
+    write_text_atomic(path, "".join(strict_dumps(r) + "\n" for r in keep))
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -284,8 +284,20 @@ def list_experiment_dirs(base: str | Path | None = None) -> list[dict[str, Any]]
         found.append({"experiment_dir": str(folder), "experiment": manifest.get("experiment"),
                       "budget": manifest.get("budget"), "data": manifest.get("data"),
                       "status": (result or {}).get("status", "unfinished"),
-                      "verdict": (result or {}).get("verdict"), "figure": (result or {}).get("figure")})
+                      "verdict": (result or {}).get("verdict"), "figure": (result or {}).get("figure"),
+                      "runs": list((result or {}).get("runs") or [])})
     return found
+
+
+def run_histories(entry: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """Each run of a listed experiment (``list_experiment_dirs``) as (name, label, epoch records)."""
+    histories = []
+    for run in entry.get("runs") or []:
+        if isinstance(run, dict) and run.get("run_dir") and run.get("name"):
+            records = runs.read_metrics(run["run_dir"], kind="epoch")
+            if records:
+                histories.append((str(run["name"]), str(run.get("label") or run["name"]), records))
+    return histories
 
 
 def _read(path: Path) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
+from cnn_studio.core.lab.experiment import run_histories
 from cnn_studio.core.training.events import EpochEnded, RunFailed, RunStarted
 from cnn_studio.gui.i18n import core_text
 from cnn_studio.gui.jobs import JobFailure, JobRunner
@@ -381,6 +382,8 @@ class LabView(QWidget):
         self._selected_dir = entry["experiment_dir"]
         self.result_panel.show_result(entry.get("status", ""), entry.get("verdict"), entry.get("figure"))
         self.curves.clear()
+        for name, label, history in run_histories(entry):  # the finished runs' curves, as they were drawn live
+            self.curves.add_history(name, label, history)
         self._update_buttons()
 
     def open_folder(self) -> None:

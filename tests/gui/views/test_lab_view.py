@@ -123,6 +123,9 @@ def test_finished_experiments_stay_listed_in_a_new_view(qtbot, view, data_root):
     assert again.finished.topLevelItemCount() == 1
     again.finished.setCurrentItem(again.finished.topLevelItem(0))
     assert again.result_panel.has_figure and again.open_button.isEnabled()
+    # the finished runs' curves are drawn again from their metrics, one point per epoch trained
+    drawn = {name: again.curves.points(name) for name in again.curves.series}
+    assert drawn and all(n >= 1 for n in drawn.values()), drawn
     again.shutdown()
 
 
