@@ -301,6 +301,10 @@ class JsonLinesPrinter(Callback):
             print(json.dumps(_json_safe({"event": "epoch", **asdict(event)}), allow_nan=False), flush=True)
 
 
+HELDOUT_EXPLODED = ("warning: the {name} loss is {loss:.3g}, far above a random model's: the network is unstable "
+                    "on unseen data; lower the learning rate or add warm-up if it does not fall in the next epochs.")
+
+
 class ProgressPrinter(Callback):
     """A one-line progress bar on a terminal (stderr), and one line per epoch."""
 
@@ -344,3 +348,5 @@ class ProgressPrinter(Callback):
         print(f"{prefix}epoch {event.epoch}/{event.epochs}  train loss {event.train_loss:.4f} acc "
               f"{_pct(event.train_accuracy)}{held}  {event.seconds:.1f}s{'  *best' if event.is_best else ''}",
               file=sys.stderr, flush=True)
+        if event.heldout_exploded:
+            print(HELDOUT_EXPLODED.format(name=event.heldout_name, loss=event.heldout_loss), file=sys.stderr, flush=True)

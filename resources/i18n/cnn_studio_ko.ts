@@ -2243,6 +2243,10 @@ ETA {eta}</source>
             <translation> — 지금까지 최고</translation>
         </message>
         <message>
+            <source>Warning: the {name} loss is {loss:.3g}, far above a random model's: the network is unstable on unseen data; lower the learning rate or add warm-up if it does not fall in the next epochs.</source>
+            <translation>경고: {name} 손실이 {loss:.3g}로 무작위 모델보다 훨씬 큽니다. 신경망이 처음 보는 데이터에서 불안정합니다. 다음 에폭에서도 내려가지 않으면 학습률을 낮추거나 워밍업(warm-up)을 추가하세요.</translation>
+        </message>
+        <message>
             <source>{status} in {t}</source>
             <translation>{status}: {t}</translation>
         </message>

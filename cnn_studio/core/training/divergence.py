@@ -48,6 +48,10 @@ class DivergenceGuard:
                 epoch, f"the {what} reached {loss:.3g}, over {EXPLODE_FACTOR:g}x its starting value "
                        f"of about {self.start_loss:.2f}", kept))
 
+    def heldout_exploded(self, loss: float | None) -> bool:
+        """True when a finite held-out loss is over the explosion limit: worth a warning, not a failure."""
+        return loss is not None and math.isfinite(loss) and loss > self.limit
+
     def check_weights(self, model: torch.nn.Module, *, epoch: int, kept: str = "") -> None:
         """Raise if a parameter or buffer (BatchNorm running mean/variance) holds NaN or infinity."""
         bad = first_nonfinite(model.state_dict())

@@ -382,7 +382,8 @@ class Trainer:
             epoch=epoch, epochs=self.cfg.epochs, train_loss=train_loss, train_accuracy=train_acc,
             heldout_name=ctx.heldout_name, heldout_loss=record["heldout_loss"], heldout_accuracy=held_acc,
             best_accuracy=state.best_accuracy, is_best=is_best, lr=record["lr"], seconds=seconds,
-            images_per_second=record["images_per_second"], lrs=group_lrs(ctx.optimizer)))
+            images_per_second=record["images_per_second"], lrs=group_lrs(ctx.optimizer),
+            heldout_exploded=self.guard.heldout_exploded(record["heldout_loss"])))
         snapshot = checkpoints.weights_snapshot(ctx.model, self.control.snapshot_layers) if self.dist.is_main else {}
         if snapshot:
             self._emit(WeightsSnapshot(epoch=epoch, weights=snapshot))

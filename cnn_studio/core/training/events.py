@@ -75,6 +75,8 @@ class EpochEnded:
     seconds: float
     images_per_second: float
     lrs: tuple[tuple[str, float], ...] = ()  # every parameter group's (name, learning rate)
+    # the held-out loss is finite but far above a random head's (DivergenceGuard.heldout_exploded)
+    heldout_exploded: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -265,6 +265,11 @@ class TrainView(QWidget):
                                 "({s:.1f} s, {ips:.0f} images/s)").format(
             e=event.epoch, n=event.epochs, tl=event.train_loss, ta=event.train_accuracy, held=held,
             best=self.tr(" — best so far") if event.is_best else "", s=event.seconds, ips=event.images_per_second))
+        if event.heldout_exploded:
+            self.append_log(self.tr("Warning: the {name} loss is {loss:.3g}, far above a random model's: the network "
+                                    "is unstable on unseen data; lower the learning rate or add warm-up if it does not "
+                                    "fall in the next epochs.").format(name=self._split_name(event.heldout_name),
+                                                                       loss=event.heldout_loss))
         self.epoch_progress.setValue(1000)
 
     def on_features_cached(self, event: Any) -> None:

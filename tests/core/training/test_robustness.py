@@ -36,6 +36,9 @@ def test_guard_catches_an_exploding_loss_and_nan_weights():
     assert "diverged in epoch 2" in message and "2e+24" in message and "lower it" in message
     assert "warm-up" in message and "last.pt from epoch 1 was kept" in message and "\n" not in message
     guard.check_loss(1.9e12, epoch=0, what="held-out loss")  # BatchNorm statistics of a tiny run: not divergence
+    assert guard.heldout_exploded(1.9e12)  # ... but the epoch carries a warning (the plain56 case of issue 12)
+    assert not guard.heldout_exploded(2.5) and not guard.heldout_exploded(None)
+    assert not guard.heldout_exploded(float("nan"))  # NaN is a failure, handled by check_loss
     with pytest.raises(Diverged, match="held-out loss became NaN"):
         guard.check_loss(float("nan"), epoch=0, what="held-out loss")
     model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4))

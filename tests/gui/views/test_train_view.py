@@ -49,6 +49,11 @@ def test_lr_plot_shows_every_parameter_group_and_axes_have_no_si_prefix(qtbot, w
     tv.on_epoch_ended(EpochEnded(epoch=1, epochs=3, train_loss=1.0, train_accuracy=0.5, heldout_name="val",
                                  heldout_loss=1.1, heldout_accuracy=0.4, best_accuracy=0.4, is_best=True, lr=1e-4,
                                  seconds=1.0, images_per_second=100.0))
+    assert "far above a random model" not in tv.log.toPlainText()
+    tv.on_epoch_ended(EpochEnded(epoch=2, epochs=3, train_loss=1.0, train_accuracy=0.5, heldout_name="val",
+                                 heldout_loss=1.9e12, heldout_accuracy=0.2, best_accuracy=0.4, is_best=False, lr=1e-4,
+                                 seconds=1.0, images_per_second=100.0, heldout_exploded=True))
+    assert "loss is 1.9e+12, far above a random model" in tv.log.toPlainText()  # a warning, not a failure
     tv.redraw(everything=True)
     assert sorted(tv.plot_panel.lr_curve_names()) == ["lr:backbone", "lr:head"]
     assert list(tv.curves["lr:head"].yData) == [1e-3] * 8 and list(tv.curves["lr:backbone"].yData) == [1e-4] * 8
