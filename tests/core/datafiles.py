@@ -57,3 +57,18 @@ def bomb_png_bytes(width: int = 100_000, height: int = 100_000) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 64)
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+
+
+def count_decodes(monkeypatch) -> list[int]:
+    """Count the images each ``decode_files`` call of the dataset opener decodes (the list grows per call)."""
+    from cnn_studio.core.data import dataset as dataset_mod
+
+    calls: list[int] = []
+    real = dataset_mod.decode_files
+
+    def counting(paths, *a, **k):
+        calls.append(len(paths))
+        return real(paths, *a, **k)
+
+    monkeypatch.setattr(dataset_mod, "decode_files", counting)
+    return calls

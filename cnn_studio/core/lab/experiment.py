@@ -133,7 +133,7 @@ def outcome_dict(o: RunOutcome) -> dict[str, Any]:
     return {"name": o.spec.name, "label": o.spec.label, "model": o.spec.model, "status": o.status,
             "train_error": round(train_err, 2) if train_err is not None else None,
             "test_error": round(test_err, 2) if test_err is not None else None,
-            "seconds": round(o.seconds, 1), "epochs": len(o.history), "run_dir": o.run_dir,
+            "seconds": round(o.seconds, 2), "epochs": len(o.history), "run_dir": o.run_dir,
             "message": o.message}
 
 

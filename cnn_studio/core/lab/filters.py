@@ -14,7 +14,6 @@ their share is about 3/9 = 0.33; smooth edge and colour detectors score higher.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -22,7 +21,7 @@ import numpy as np
 
 from cnn_studio.core.config import ModelConfig, OptimConfig, TrainConfig
 from cnn_studio.core.lab.recipe import DataFacts, Experiment, RunOutcome, RunSpec, Verdict, base_row
-from cnn_studio.core.lab.transfer import bundled_model
+from cnn_studio.core.lab.transfer import bundled_model_data
 
 # budget: (epochs, batch size, training images (None = all))
 BUDGET_SETTINGS: dict[str, tuple[int, int, int | None]] = {
@@ -67,13 +66,9 @@ class FirstLayerFilters(Experiment):
     figure_size = (12.0, 3.6)
 
     def runs(self, data: DataFacts, budget: str, device: str = "auto") -> list[RunSpec]:
-        from cnn_studio.core.models.registry import suggested_input_size
-
         self.check_budget(budget)
         epochs, batch, images = BUDGET_SETTINGS[budget]
-        model = bundled_model()
-        size = suggested_input_size(model, data.image_size)
-        run_data = replace(data.data, input_size=size)
+        model, run_data = bundled_model_data(data)
         cfg = TrainConfig(data=run_data, model=ModelConfig(name=model),
                           optim=OptimConfig(optimizer="adamw", lr=2e-3, weight_decay=1e-2, schedule="cosine"),
                           epochs=epochs, batch_size=batch, seed=0, device=device)

@@ -217,4 +217,4 @@ def base_row(o: RunOutcome) -> dict[str, Any]:
     """The columns every experiment's table has."""
     return {"run": o.spec.label, "model": o.spec.model, "status": o.status,
             "epochs": len(o.history), "train_error": _round(o.final_train_error(), 2),
-            "test_error": _round(o.final_test_error(), 2), "seconds": round(o.seconds, 1)}
+            "test_error": _round(o.final_test_error(), 2), "seconds": round(o.seconds, 2)}

@@ -20,7 +20,7 @@ import functools
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
-from cnn_studio.core.config import FreezeConfig, ModelConfig, OptimConfig, TrainConfig
+from cnn_studio.core.config import DataConfig, FreezeConfig, ModelConfig, OptimConfig, TrainConfig
 from cnn_studio.core.lab import plots
 from cnn_studio.core.lab.recipe import DataFacts, Experiment, RunOutcome, RunSpec, Verdict, base_row
 
@@ -31,6 +31,14 @@ def bundled_model() -> str:
     from cnn_studio.core.models.weights import bundled_imagenet_model
 
     return bundled_imagenet_model()
+
+
+def bundled_model_data(data: DataFacts) -> tuple[str, DataConfig]:
+    """The bundled model's name and the run data at the input size it suggests for ``data``'s images."""
+    from cnn_studio.core.models.registry import suggested_input_size
+
+    model = bundled_model()
+    return model, replace(data.data, input_size=suggested_input_size(model, data.image_size))
 
 # budget: (epochs, batch size, training images (None = all))
 BUDGET_SETTINGS: dict[str, tuple[int, int, int | None]] = {
@@ -65,13 +73,9 @@ class TransferStrategies(Experiment):
     paper_figure = "Yosinski et al. 2014, How transferable are features, Fig. 2; the course's 2x2 transfer guide"
 
     def runs(self, data: DataFacts, budget: str, device: str = "auto") -> list[RunSpec]:
-        from cnn_studio.core.models.registry import suggested_input_size
-
         self.check_budget(budget)
         epochs, batch, images = BUDGET_SETTINGS[budget]
-        model = bundled_model()
-        size = suggested_input_size(model, data.image_size)
-        run_data = replace(data.data, input_size=size)
+        model, run_data = bundled_model_data(data)
         specs = []
         for name, label, pretrained, preset, mult in STRATEGIES:
             cfg = TrainConfig(
@@ -80,7 +84,7 @@ class TransferStrategies(Experiment):
                 optim=OptimConfig(optimizer="adamw", lr=1e-3, weight_decay=1e-2, schedule="cosine"),
                 epochs=epochs, batch_size=batch, seed=0, device=device)
             specs.append(RunSpec(name, label, cfg, group="transfer", max_train_images=images,
-                                 info={"strategy": name, "num_classes": data.num_classes, "input_size": size}))
+                                 info={"strategy": name, "num_classes": data.num_classes, "input_size": run_data.input_size}))
         return specs
 
     def verdict(self, outcomes: Sequence[RunOutcome], extra: Mapping[str, Any] | None = None) -> Verdict:

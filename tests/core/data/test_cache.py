@@ -9,11 +9,10 @@ import torch
 
 from cnn_studio.core.config import DataConfig
 from cnn_studio.core.data import cache as cache_mod
-from cnn_studio.core.data import dataset as dataset_mod
 from cnn_studio.core.data.dataset import open_dataset
 from cnn_studio.core.data.decode import decode_image
 from cnn_studio.core.errors import Cancelled, DatasetError
-from tests.core.datafiles import make_split_dirs, write_png
+from tests.core.datafiles import count_decodes, make_split_dirs, write_png
 
 
 @pytest.fixture()
@@ -21,20 +20,8 @@ def root(tmp_path):
     return make_split_dirs(tmp_path / "ds", classes=("cat", "dog"), train=5, test=2)
 
 
-def _count_decodes(monkeypatch):
-    calls = []
-    real = dataset_mod.decode_files
-
-    def counting(paths, *a, **k):
-        calls.append(len(paths))
-        return real(paths, *a, **k)
-
-    monkeypatch.setattr(dataset_mod, "decode_files", counting)
-    return calls
-
-
 def test_open_decodes_then_hits_cache(root, monkeypatch):
-    calls = _count_decodes(monkeypatch)
+    calls = count_decodes(monkeypatch)
     first = open_dataset(DataConfig(root=str(root)))
     assert not first.from_cache and calls == [14]
     assert first.splits["train"].images.shape == (10, 3, 8, 8)
@@ -55,7 +42,7 @@ def test_open_decodes_then_hits_cache(root, monkeypatch):
 
 
 def test_changed_folder_is_decoded_again(root, monkeypatch):
-    calls = _count_decodes(monkeypatch)
+    calls = count_decodes(monkeypatch)
     open_dataset(DataConfig(root=str(root)))
     target = root / "train" / "cat" / "cat_0.png"
     write_png(target, colour=(1, 2, 3))

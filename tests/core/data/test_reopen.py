@@ -16,7 +16,7 @@ from cnn_studio.core.errors import Cancelled
 from cnn_studio.core.training.callbacks import Callback
 from cnn_studio.core.training.engine import train
 from cnn_studio.core.training.events import RunStarted
-from tests.core.datafiles import make_split_dirs, write_png
+from tests.core.datafiles import count_decodes, make_split_dirs, write_png
 from tests.core.training_fixtures import make_color_dataset, tiny_config
 
 
@@ -27,15 +27,7 @@ def root(tmp_path):
 
 @pytest.fixture()
 def decodes(monkeypatch):
-    calls = []
-    real = dataset_mod.decode_files
-
-    def counting(paths, *a, **k):
-        calls.append(len(paths))
-        return real(paths, *a, **k)
-
-    monkeypatch.setattr(dataset_mod, "decode_files", counting)
-    return calls
+    return count_decodes(monkeypatch)
 
 
 def _edit_in_place(path, colour):
