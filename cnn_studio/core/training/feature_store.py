@@ -126,6 +126,16 @@ def features_root(cache_dir: str | os.PathLike | None) -> Path:
     return cache_dir_for(cache_dir) / "features"
 
 
+def store_exists(root: Path, key: FeatureKey) -> bool:
+    """True when ``root`` holds a feature set written for ``key`` (its arrays are checked on opening)."""
+    folder = root / key.digest()
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return meta.get("key") == key.parts() and all((folder / f"{n}.npy").is_file() for n in key.views)
+
+
 def open_store(root: Path, key: FeatureKey, in_memory: bool) -> FeatureStore | None:
     """Return the stored features for ``key``, or None when absent, stale or damaged (then deleted)."""
     folder = root / key.digest()

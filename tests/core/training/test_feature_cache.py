@@ -163,8 +163,11 @@ def _prepare(cfg: TrainConfig, seed: int = 0):
 def test_store_is_reused_and_invalidated_by_dataset_weights_and_boundary(color_data, tmp_path):
     cfg = _simple_cfg(tmp_path)
     events: list = []
-    first = enable_cached_features(_request(color_data, _prepare(cfg), cfg), events.append)
+    prepared = _prepare(cfg)
+    first = enable_cached_features(_request(color_data, prepared, cfg), events.append)
     assert first is not None and not first.store.reused
+    # computed channels-last on the CPU, then the weights are put back as the settings have them
+    assert all(p.is_contiguous() for p in prepared.model.parameters())
     assert [e.stage for e in events][-1] == "ready" and events[0].stage == "computing"
     assert set(first.loaders) == {"val", "test"} and first.store.arrays["train"].shape[0] == 2  # with mirror
     again = enable_cached_features(_request(color_data, _prepare(cfg), cfg), events.append)
