@@ -2046,6 +2046,22 @@ Double-click to open it in the Inspect view.</source>
             <translation>증강: 컷아웃 (px)</translation>
         </message>
         <message>
+            <source>cache their features</source>
+            <translation>특징을 캐시</translation>
+        </message>
+        <message>
+            <source>Frozen layers: cache their features</source>
+            <translation>동결한 층: 특징 캐시</translation>
+        </message>
+        <message>
+            <source>When the frozen layers come first (feature extraction, last stage, train from a layer), their output is computed once per image and every epoch trains only the rest, many times faster. Horizontal flips are kept; random shift and cutout are off on cached features: untick this to train with them.</source>
+            <translation>동결한 층이 앞쪽에 있으면 (특징 추출, 마지막 단계, 선택한 층부터 학습) 그 출력을 이미지마다 한 번만 계산하고, 모든 에폭은 나머지만 학습해 몇 배 빨라집니다. 좌우 뒤집기는 유지되고, 무작위 이동과 컷아웃은 캐시된 특징에서는 꺼집니다. 이 증강으로 학습하려면 체크를 해제하세요.</translation>
+        </message>
+        <message>
+            <source>Frozen layers</source>
+            <translation>동결한 층</translation>
+        </message>
+        <message>
             <source>Image size</source>
             <translation>이미지 크기</translation>
         </message>
@@ -2313,6 +2329,14 @@ ETA {eta}</source>
             <translation>
                 <numerusform>예상 시간: %n 에폭에 {duration} (초당 {ips:.0f}장).</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>Of that, {duration} computes the frozen layers' features once; every epoch then trains on them.</source>
+            <translation>그중 {duration}은 동결한 층의 특징을 한 번 계산하는 시간이고, 이후 모든 에폭은 그 특징으로 학습합니다.</translation>
+        </message>
+        <message>
+            <source>The frozen layers' features are already in the cache folder: no epoch runs them.</source>
+            <translation>동결한 층의 특징이 이미 캐시 폴더에 있어, 어느 에폭도 그 층을 실행하지 않습니다.</translation>
         </message>
         <message>
             <source>No estimate: {message}</source>

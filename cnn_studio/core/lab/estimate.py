@@ -4,6 +4,10 @@ The estimate multiplies the images each run will process (training and one held-
 epoch) by the seconds per image its model needs. Those rates were measured on this project's
 reference machine, a 2-core x86 CPU (PyTorch, fp32, batch 128, 32 px input, nothing else
 running); a cost scales with the input's pixel count. On a GPU the estimate is an upper bound.
+
+A feature-extraction run on cached features (the default) pays one forward pass of the frozen
+backbone per image and view, once, and nearly nothing per epoch; other freeze plans are counted
+as full runs (an upper bound: their cached prefix is cheaper than that).
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ def run_seconds(spec: RunSpec, data: DataFacts) -> float:
     size = cfg.data.input_size or data.image_size
     rate = _rate(spec.model) * (32.0 * 32.0) / float(size * size)
     train_images = min(data.train_images, spec.max_train_images or data.train_images)
+    if cfg.feature_cache and cfg.freeze.preset == "feature-extraction":
+        views = 2 if cfg.data.augment_flip else 1  # the mirror of each training image is cached too
+        return SETUP_SECONDS_PER_RUN + (views * train_images + data.test_images) / (rate * EVAL_SPEEDUP)
     per_epoch = train_images / rate + data.test_images / (rate * EVAL_SPEEDUP)
     return SETUP_SECONDS_PER_RUN + cfg.epochs * per_epoch
 

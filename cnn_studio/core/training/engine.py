@@ -276,6 +276,9 @@ class Trainer:
                     last_log = now
             self._save_on_interval()
         self.state.step_in_epoch = self.ctx.steps_per_epoch
+        if window_images:  # the last steps reach the curves too (all of an epoch shorter than the interval)
+            now = time.perf_counter()
+            self._emit_progress(window_images / max(now - last_event, 1e-9), now - last_log >= STEP_LOG_INTERVAL_S)
         return time.perf_counter() - epoch_start - paused_s, images
 
     def _save_on_interval(self) -> None:

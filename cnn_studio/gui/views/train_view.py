@@ -370,16 +370,25 @@ class TrainView(QWidget):
         self._runner.submit(calibrate, kind="estimate", on_done=self._show_estimate, on_failed=self._estimate_failed,
                             on_cancelled=self._estimate_cancelled)
 
-    def estimate_text(self, seconds: float, epochs: int, images_per_second: float) -> str:
-        """The translated sentence for an estimate."""
-        duration = (self.tr("about {n} s").format(n=max(1, int(round(seconds)))) if seconds < 90 else
-                    self.tr("about {n} min").format(n=int(round(seconds / 60))))
+    def _duration(self, seconds: float) -> str:
+        return (self.tr("about {n} s").format(n=max(1, int(round(seconds)))) if seconds < 90 else
+                self.tr("about {n} min").format(n=int(round(seconds / 60))))
+
+    def estimate_text(self, seconds: float, epochs: int, images_per_second: float, features: str = "",
+                      feature_seconds: float = 0.0) -> str:
+        """The translated sentence for an estimate (and one on cached features when the run uses them)."""
         text = english_plural(self.tr("Estimated time: {duration} for %n epoch(s) ({ips:.0f} images/s).", "", epochs),
-                              epochs)
-        return text.format(duration=duration, ips=images_per_second)
+                              epochs).format(duration=self._duration(seconds), ips=images_per_second)
+        if features == "compute":
+            text += " " + self.tr("Of that, {duration} computes the frozen layers' features once; every epoch then "
+                                  "trains on them.").format(duration=self._duration(feature_seconds))
+        elif features == "reuse":
+            text += " " + self.tr("The frozen layers' features are already in the cache folder: no epoch runs them.")
+        return text
 
     def _show_estimate(self, est: Any) -> None:
-        self.estimate_label.setText(self.estimate_text(est.seconds, est.epochs, est.images_per_second))
+        self.estimate_label.setText(self.estimate_text(est.seconds, est.epochs, est.images_per_second, est.features,
+                                                       est.feature_seconds))
 
     def _estimate_failed(self, failure: JobFailure) -> None:
         self._estimated, self._stale = None, True

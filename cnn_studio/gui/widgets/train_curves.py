@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from cnn_studio.gui.widgets.plots import (PALETTE, SeriesBuffer, make_curve, make_plot, set_epoch_range,
                                           set_range_from_zero, use_log_y)
 
-SMOOTHING = 0.8  # exponential smoothing of the per-step loss
+SMOOTHING = 0.8  # exponential smoothing of the per-step loss, between points at most ...
+SMOOTHED_GAP = 0.1  # ... this many epochs apart; farther points (a fast epoch: one point) weigh more
 #: the fixed curves of each plot; the lr plot adds one curve per parameter group ("lr:<group name>")
 PLOT_CURVES = {"loss": ("step_loss", "train_loss", "heldout_loss"), "accuracy": ("train_accuracy", "heldout_accuracy"),
                "lr": ("lr",), "speed": ("images_per_second",)}
@@ -22,6 +23,7 @@ class TrainCurves(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._smoothed: float | None = None
+        self._smoothed_x = 0.0
         self._dirty: list[str] = []
         self.planned_epochs = 0  # the run's length (the x axes span it); 0: from the data
         self.series = {name: SeriesBuffer() for names in PLOT_CURVES.values() for name in names}
@@ -72,7 +74,12 @@ class TrainCurves(QWidget):
     def add_step(self, x: float, loss: float, lr: float | None, ips: float | None,
                  lrs: Iterable[Any] = ()) -> None:
         """One progress point: smoothed loss, learning rates (per group when ``lrs`` is given), throughput."""
-        self._smoothed = loss if self._smoothed is None else SMOOTHING * self._smoothed + (1 - SMOOTHING) * loss
+        if self._smoothed is None:
+            self._smoothed = loss
+        else:  # the old value fades per tenth of an epoch, not per point: sparse points are not dragged back
+            keep = SMOOTHING ** max(1.0, (x - self._smoothed_x) / SMOOTHED_GAP)
+            self._smoothed = keep * self._smoothed + (1 - keep) * loss
+        self._smoothed_x = x
         self.series["step_loss"].append(x, self._smoothed)
         groups = [(str(name), float(value)) for name, value in (lrs or ())]
         if groups:

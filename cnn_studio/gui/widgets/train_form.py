@@ -85,6 +85,15 @@ class TrainForm(QWidget):
         self.flip.toggled.connect(self._on_edit)
         form.addRow(self.tr("Augment: flip"), self.flip)
         self.cutout = spin("cutout", self.tr("Augment: cutout (px)"), 0, 256, d.data.cutout)
+        self.feature_cache = set_names(QCheckBox(self.tr("cache their features")), "featureCache",
+                                       self.tr("Frozen layers: cache their features"))
+        self.feature_cache.setToolTip(self.tr(
+            "When the frozen layers come first (feature extraction, last stage, train from a layer), their output is "
+            "computed once per image and every epoch trains only the rest, many times faster. Horizontal flips are "
+            "kept; random shift and cutout are off on cached features: untick this to train with them."))
+        self.feature_cache.setChecked(d.feature_cache)
+        self.feature_cache.toggled.connect(self._on_edit)
+        form.addRow(self.tr("Frozen layers"), self.feature_cache)
         self.image_size = spin("imageSize", self.tr("Image size"), 0, 1024, d.data.image_size or 0, self.tr("auto"))
         self.input_size = spin("inputSize", self.tr("Input size"), 0, 1024, d.data.input_size or 0, self.tr("auto"))
         self.validation = combo("validationSource", self.tr("Held-out set"), c.VALIDATION_SOURCES)
@@ -193,7 +202,8 @@ class TrainForm(QWidget):
                        cutout=self.cutout.value(), image_size=self.image_size.value() or None,
                        input_size=self.input_size.value() or None, validation=self.validation.currentText())
         return replace(cfg, optim=optim, data=data, epochs=self.epochs.value(), batch_size=self.batch_size.value(),
-                       device=self.device.currentText(), precision=self.precision.currentText(), seed=self.seed.value())
+                       device=self.device.currentText(), precision=self.precision.currentText(), seed=self.seed.value(),
+                       feature_cache=self.feature_cache.isChecked())
 
     def apply_to(self, cfg: Any) -> Any:
         """Return ``cfg`` with this form's values; ConfigError if a field is invalid."""
@@ -218,7 +228,7 @@ class TrainForm(QWidget):
         self._base = cfg
         widgets = [self.epochs, self.batch_size, self.optimizer, self.lr, self.momentum, self.weight_decay,
                    self.schedule, self.warmup, self.label_smoothing, self.translate, self.flip, self.cutout,
-                   self.image_size, self.input_size, self.validation, self.device, self.precision, self.seed]
+                   self.feature_cache, self.image_size, self.input_size, self.validation, self.device, self.precision, self.seed]
         for w in widgets:
             w.blockSignals(True)
         o, d = cfg.optim, cfg.data
@@ -234,6 +244,7 @@ class TrainForm(QWidget):
         self.translate.setValue(d.augment_translate)
         self.flip.setChecked(d.augment_flip)
         self.cutout.setValue(d.cutout)
+        self.feature_cache.setChecked(cfg.feature_cache)
         self.image_size.setValue(d.image_size or 0)
         self.input_size.setValue(d.input_size or 0)
         self.validation.setCurrentText(d.validation)

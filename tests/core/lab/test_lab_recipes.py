@@ -185,6 +185,22 @@ def test_estimate_scales_with_depth_and_images():
     assert format_duration(5 * 3600) == "about 5.0 h"
 
 
+def test_estimate_counts_feature_extraction_on_cached_features_once():
+    from dataclasses import replace
+
+    exp = get_experiment("transfer-strategies")
+    data = facts(train=600, test=100)
+    specs = {s.name: s for s in exp.runs(data, "quick")}
+    cached = specs["feature_extraction"]
+    assert cached.config.freeze.preset == "feature-extraction" and cached.config.feature_cache
+    full = replace(cached, config=replace(cached.config, feature_cache=False))
+    epochs = cached.config.epochs
+    assert epochs > 2
+    # the backbone once per image (and mirror), instead of every epoch
+    assert estimate_seconds([cached], data) < estimate_seconds([full], data) * 2 / epochs
+    assert estimate_seconds([specs["last_stage"]], data) > estimate_seconds([cached], data)
+
+
 def test_recipe_constants_document_the_quick_budget():
     assert degradation.BUDGET_SETTINGS["quick"][0] >= 3
     assert transfer.BUDGET_SETTINGS["quick"][2] <= 4000

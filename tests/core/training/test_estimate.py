@@ -34,6 +34,35 @@ def test_estimate_times_real_steps_and_scales_them_to_the_run(tmp_path):
         estimate_run_time(cfg, ds, cancel=token)
 
 
+
+def test_estimate_of_a_cached_feature_run_counts_the_features_once_then_reuses_them(tmp_path):
+    from dataclasses import replace
+
+    from cnn_studio.core.config import FreezeConfig
+    from cnn_studio.core.data.dataset import open_dataset
+    from cnn_studio.core.training.engine import train
+    from cnn_studio.core.training.estimate import estimate_run_time
+
+    cfg = tiny_config(make_color_dataset(tmp_path / "d"), tmp_path / "runs", epochs=2)
+    cfg = replace(cfg, data=replace(cfg.data, augment_translate=0, cutout=0, cache_dir=str(tmp_path / "cache")),
+                  freeze=FreezeConfig(preset="from-layer", trainable_from="block3"))
+    ds = open_dataset(cfg.data)
+    first = estimate_run_time(cfg, ds, steps=3)
+    assert first.features == "compute" and first.feature_seconds > 0
+    assert first.steps_per_epoch == 72 // 16 + 1  # the cached loader's batches: the same as the images'
+    # two epochs of the suffix on features plus the features once
+    assert first.seconds == pytest.approx(first.feature_seconds + 2 * (first.seconds_per_step * first.steps_per_epoch
+                                                                       + 24 / first.images_per_second / 3))
+    full = estimate_run_time(replace(cfg, feature_cache=False), ds, steps=3)
+    assert full.features == "" and full.feature_seconds == 0
+    assert train(cfg).status == "completed"  # stores the features in the cache folder
+    again = estimate_run_time(cfg, ds, steps=3)
+    assert again.features == "reuse" and again.feature_seconds == 0 and again.seconds < first.seconds
+    other_lr = replace(cfg, optim=replace(cfg.optim, lr=1e-3))  # the learning rate is not in the key
+    assert estimate_run_time(other_lr, ds, steps=3).features == "reuse"
+    other_seed = replace(cfg, seed=5)  # random frozen weights from another seed: other features
+    assert estimate_run_time(other_seed, ds, steps=3).features == "compute"
+
 def test_step_schedule_warns_when_a_short_run_drops_the_rate_early():
     step = OptimConfig(schedule="step", milestones=(0.5, 0.75))
     assert schedule_warnings(step, 30) == []

@@ -15,7 +15,7 @@ from cnn_studio.core.config import FreezeConfig
 from cnn_studio.core.inference import Predictor
 from cnn_studio.core.training.callbacks import EventRecorder
 from cnn_studio.core.training.engine import train
-from cnn_studio.core.training.events import EpochEnded, FeaturesCached
+from cnn_studio.core.training.events import BatchProgress, EpochEnded, FeaturesCached
 from tests.core.training_fixtures import make_color_dataset, tiny_config
 
 
@@ -55,6 +55,10 @@ def test_cached_run_equals_the_full_forward_and_keeps_whole_checkpoints(data_roo
         assert a["train_accuracy"] == pytest.approx(b["train_accuracy"])
         assert a["heldout_accuracy"] == pytest.approx(b["heldout_accuracy"])
     assert cached.test_accuracy == pytest.approx(full.test_accuracy)
+    # an epoch on features is shorter than the progress interval: its last step still reaches the
+    # step curves (learning rate, throughput), once per epoch
+    ends = [e for e in events.of_type(BatchProgress) if e.step == e.steps_per_epoch]
+    assert [e.epoch for e in ends] == [1, 2] and all(e.lrs and e.images_per_second > 0 for e in ends)
     # best.pt is the whole model: it loads and predicts the test images as the cached test pass did.
     predictor = Predictor.from_checkpoint(cached.best_checkpoint)
     results = json.loads((Path(cached.run_dir) / runs.TEST_RESULTS_FILE).read_text())

@@ -132,6 +132,9 @@ def test_time_estimate_before_start(qtbot, window, tiny_dataset):
     assert "changed" in tv.estimate_label.text()
     assert tv.estimate_text(30, 2, 100.0) == "Estimated time: about 30 s for 2 epochs (100 images/s)."
     assert tv.estimate_text(600, 10, 50.0).startswith("Estimated time: about 10 min")
+    assert tv.estimate_text(150, 10, 9000.0, "compute", 120.0).endswith(
+        "Of that, about 2 min computes the frozen layers' features once; every epoch then trains on them.")
+    assert "already in the cache folder" in tv.estimate_text(5, 10, 9000.0, "reuse")
 
 
 def test_showing_the_train_view_estimates_on_its_own(qtbot, window, tiny_dataset):
