@@ -48,6 +48,7 @@ class TrainCurves(QWidget):
             "lr": make_curve(self.lr_plot, "", PALETTE[2]),  # no group names (older runs): no legend entry
             "images_per_second": make_curve(self.speed_plot, self.tr("images/s"), PALETTE[4]),
         }
+        self.lr_plot.plotItem.legend.setVisible(False)  # empty until the first parameter group's curve
         for i, (key, plot) in enumerate(self.plots.items()):  # lossPlot, accuracyPlot, lrPlot, speedPlot
             plot.setObjectName(f"{key}Plot")
             grid.addWidget(plot, i // 2, i % 2)
@@ -65,6 +66,7 @@ class TrainCurves(QWidget):
         for name in [n for n in self.series if n.startswith("lr:")]:
             self.lr_plot.removeItem(self.curves.pop(name))
             del self.series[name]
+        self.lr_plot.plotItem.legend.setVisible(False)
         for buffer in self.series.values():
             buffer.clear()
         self._smoothed = None
@@ -113,6 +115,7 @@ class TrainCurves(QWidget):
             # later groups dashed: two groups at the same rate (no pretrained backbone) both stay visible
             self.curves[key] = make_curve(self.lr_plot, self.group_label(name), PALETTE[(2 + index) % len(PALETTE)],
                                           dashed=index > 0)
+            self.lr_plot.plotItem.legend.setVisible(True)
         return self.series[key]
 
     def lr_curve_names(self) -> list[str]:

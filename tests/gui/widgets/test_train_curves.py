@@ -21,3 +21,14 @@ def test_step_loss_smoothing_fades_per_tenth_of_an_epoch_not_per_point(qtbot):
         curves.add_step(float(epoch), loss, 1e-3, 25000.0)
     y = curves.series["step_loss"].y
     assert y[0] == 1.0 and y[-1] < 0.02  # the old smoothing left it near 0.4
+
+
+def test_the_lr_legend_appears_with_the_first_parameter_group(qtbot):
+    curves = TrainCurves()
+    qtbot.addWidget(curves)
+    legend = curves.lr_plot.plotItem.legend
+    assert not legend.isVisible()  # no empty box before a run
+    curves.add_step(0.5, 1.0, None, 100.0, lrs=[("backbone", 1e-4), ("head", 1e-3)])
+    assert legend.isVisible() and len(legend.items) == 2
+    curves.clear()
+    assert not legend.isVisible() and len(legend.items) == 0
