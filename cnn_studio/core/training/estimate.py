@@ -13,6 +13,7 @@ are already in the cache folder), then training steps of the trainable suffix on
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
@@ -67,6 +68,7 @@ def estimate_run_time(cfg: TrainConfig, dataset: Any, *, steps: int = TIMED_STEP
         UserError: a setting or the data is unusable (the same errors the run would raise).
     """
     from cnn_studio.core.training.context import build_context
+    from cnn_studio.core.training.feature_chain import ChainSuffix
     from cnn_studio.core.training.features import CachePlan, plan_cache, request_for
     from cnn_studio.core.training.setup import DistContext
 
@@ -84,8 +86,8 @@ def estimate_run_time(cfg: TrainConfig, dataset: Any, *, steps: int = TIMED_STEP
                                          steps, progress, cancel)
         if features == "compute":
             feature_seconds = per_image * cache.images
-        forward: Callable[[torch.Tensor], torch.Tensor] = _suffix_forward(cache)
-        batches = _repeat(sample)
+        forward: Callable[[torch.Tensor], torch.Tensor] = ChainSuffix(cache.plan.suffix)
+        batches = itertools.repeat(sample)
         done_before, total = PREFIX_BATCHES + 1, PREFIX_BATCHES + 1 + WARMUP_STEPS + steps
     else:
         forward, batches = ctx.prepared.forward, _cycle(ctx.train_loader)
@@ -163,17 +165,6 @@ def _time_prefix(request: Any, cache: Any, batches: int, steps: int, progress: P
             report(progress, done + 1, total)
     report(progress, PREFIX_BATCHES + 1, total)
     return elapsed / max(timed_images, 1), (features.contiguous(), y)
-
-
-def _suffix_forward(cache: Any) -> Callable[[torch.Tensor], torch.Tensor]:
-    from cnn_studio.core.training.feature_chain import ChainSuffix
-
-    return ChainSuffix(cache.plan.suffix)
-
-
-def _repeat(batch: Any) -> Iterator[Any]:
-    while True:
-        yield batch
 
 
 def _cycle(loader: Any) -> Any:
