@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayo
                                QVBoxLayout, QWidget)
 
 from cnn_studio.core.session import DEFAULT_SPLIT
-from cnn_studio.gui.widgets.common import EmptyState, ThumbnailGrid, format_count, set_names
+from cnn_studio.gui.widgets.common import EmptyState, ThumbnailGrid, format_count, set_names, text_label
 from cnn_studio.gui.widgets.plots import add_corner_legend
 
 SPLIT_COLOURS = {"train": (31, 119, 180), "val": (255, 127, 14), "test": (44, 160, 44)}
@@ -75,10 +75,7 @@ class DatasetView(QWidget):
         page = QWidget()
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.summary = QLabel()
-        self.summary.setObjectName("datasetSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = text_label("datasetSummary")
         outer.addWidget(self.summary)
 
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -133,10 +130,7 @@ class DatasetView(QWidget):
         self.problems.itemActivated.connect(self._reveal_problem)
         self.problems.itemClicked.connect(self._show_problem_path)
         side_layout.addWidget(self.problems, 1)
-        self.problem_path = QLabel()
-        self.problem_path.setObjectName("problemPath")
-        self.problem_path.setWordWrap(True)
-        self.problem_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem_path = text_label("problemPath")
         side_layout.addWidget(self.problem_path)
         top.addWidget(side)
         top.setSizes([700, 400])

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit,
 
 from cnn_studio.core.session import TrainingState
 from cnn_studio.gui.jobs import JobContext, JobFailure, JobRunner
-from cnn_studio.gui.widgets.common import format_seconds, set_names
+from cnn_studio.gui.widgets.common import format_seconds, set_names, text_label
 from cnn_studio.gui.widgets.image_tools import english_plural
 from cnn_studio.gui.widgets.train_curves import PLOT_CURVES, TrainCurves
 from cnn_studio.gui.widgets.train_form import TrainForm
@@ -119,10 +119,7 @@ class TrainView(QWidget):
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.run_header = QLabel(self.tr("No run yet."))
-        self.run_header.setObjectName("runHeader")
-        self.run_header.setWordWrap(True)
-        self.run_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.run_header = text_label("runHeader", self.tr("No run yet."))
         layout.addWidget(self.run_header)
         grid = QGridLayout()
         self.epoch_progress = set_names(QProgressBar(), "epochProgress", self.tr("Epoch progress"))

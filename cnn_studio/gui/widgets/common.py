@@ -111,6 +111,15 @@ class ThumbnailGrid(QListWidget):
         return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
 
 
+def text_label(object_name: str, text: str = "") -> QLabel:
+    """A word-wrapped label whose text the user can select and copy (summaries, paths, verdicts)."""
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 def set_names(widget: QWidget, object_name: str, accessible_name: str) -> QWidget:
     """Give a widget its stable objectName and its accessible name; return it."""
     widget.setObjectName(object_name)

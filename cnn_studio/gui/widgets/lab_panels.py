@@ -10,7 +10,7 @@ from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from cnn_studio.gui.i18n import core_text
-from cnn_studio.gui.widgets.common import set_names
+from cnn_studio.gui.widgets.common import set_names, text_label
 from cnn_studio.gui.widgets.plots import PALETTE, SeriesBuffer, make_curve, make_plot
 
 DIR_ROLE = Qt.ItemDataRole.UserRole
@@ -189,10 +189,7 @@ class LabResult(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.verdict = QLabel()
-        self.verdict.setObjectName("labVerdict")
-        self.verdict.setWordWrap(True)
-        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict = text_label("labVerdict")
         layout.addWidget(self.verdict)
         self.figure = QLabel()
         self.figure.setObjectName("labFigure")
